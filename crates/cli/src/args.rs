@@ -1,0 +1,75 @@
+//! The command line, as plain data (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// jixiao（绩效）：财政项目支出绩效自评表的导入、评分与审核。
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, about, long_about = None)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 审核自评表：按规则重新计算并列出所有问题
+    Audit {
+        /// 自评表文件（规范JSON：单张表或数组）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        profile: ProfileArg,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+        /// 出现该级别及以上的问题时以退出码1结束
+        #[arg(long, value_enum, default_value_t = DenyLevel::Error)]
+        deny: DenyLevel,
+    },
+    /// 评分：每张表一行，上报总分与等级、规则总分与等级、差额
+    Score {
+        /// 自评表文件
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        profile: ProfileArg,
+    },
+    /// 输出规范JSON的JSON Schema
+    Schema,
+    /// 列出内置评分配置；`profiles show NAME` 输出其中一个
+    Profiles {
+        #[command(subcommand)]
+        action: Option<ProfilesAction>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesAction {
+    /// 输出一个内置配置的TOML原文
+    Show {
+        /// 配置名称，如 national、shanghai
+        name: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProfileArg {
+    /// 评分配置：内置名称（national、shanghai）或TOML文件路径
+    #[arg(long, default_value = "national")]
+    pub profile: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    Error,
+    Warning,
+    Info,
+}

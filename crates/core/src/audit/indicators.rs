@@ -1,0 +1,165 @@
+//! Checks of how each indicator's target is set (rules.md §6, 财预〔2021〕101号 on quantified
+//! targets): `target-empty`, `unit-mismatch`, `zero-target`, `count-upper-bound`,
+//! `satisfaction-form`, `satisfaction-low`, `vague-target`.
+
+use rust_decimal::Decimal;
+
+use super::Ctx;
+use crate::finding::{Code, Place};
+use crate::model::Indicator;
+use crate::quantity::{self, Direction, Op, Reading};
+use crate::rounding::plain;
+
+pub(super) fn check(ctx: &mut Ctx<'_>) {
+    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
+        let place = Place::Indicator(index);
+        target_empty(ctx, indicator, place.clone());
+        unit_mismatch(ctx, index, place.clone());
+        let target = quantity::parse_target(&indicator.target);
+        if let Some(target) = &target {
+            zero_target(ctx, indicator, target, place.clone());
+            count_upper_bound(ctx, indicator, target, place.clone());
+        }
+        if is_satisfaction(indicator) {
+            satisfaction(ctx, indicator, target.as_ref(), place.clone());
+        }
+        if target.is_none() {
+            vague_target(ctx, indicator, place);
+        }
+    }
+}
+
+fn target_empty(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place) {
+    for (text, what) in [
+        (&indicator.target, "年度指标值"),
+        (&indicator.actual, "实际完成值"),
+    ] {
+        if text.trim().is_empty() {
+            ctx.push(
+                Code::TargetEmpty,
+                place.clone(),
+                None,
+                None,
+                format!("{what}为空"),
+            );
+        }
+    }
+}
+
+fn unit_mismatch(ctx: &mut Ctx<'_>, index: usize, place: Place) {
+    let Reading::Quantitative { target, actual } = &ctx.scorecard.indicators[index].reading else {
+        return;
+    };
+    if target.unit.is_empty() || actual.unit.is_empty() || target.unit == actual.unit {
+        return;
+    }
+    let message = format!(
+        "年度指标值的单位“{}”与实际完成值的单位“{}”不一致",
+        target.unit, actual.unit
+    );
+    ctx.push(
+        Code::UnitMismatch,
+        place,
+        Some(actual.unit.clone()),
+        Some(target.unit.clone()),
+        message,
+    );
+}
+
+/// `zero-target`: `≥0` or `>0` asks for nothing (`=0`, e.g. 安全事故数=0, is a real target).
+fn zero_target(ctx: &mut Ctx<'_>, indicator: &Indicator, target: &quantity::Target, place: Place) {
+    if target.value.is_zero() && target.op.direction() == Direction::Positive {
+        let message = format!("目标值“{}”为0，没有实际要求", indicator.target);
+        ctx.push(
+            Code::ZeroTarget,
+            place,
+            Some(indicator.target.clone()),
+            None,
+            message,
+        );
+    }
+}
+
+/// `count-upper-bound`: a 数量指标 that only sets a ceiling.
+fn count_upper_bound(
+    ctx: &mut Ctx<'_>,
+    indicator: &Indicator,
+    target: &quantity::Target,
+    place: Place,
+) {
+    if indicator.level2 != "数量指标" || target.op.direction() != Direction::Reverse {
+        return;
+    }
+    let message = format!(
+        "数量指标的目标“{}”只设上限，应设下限（≥）或确定值（=）",
+        indicator.target
+    );
+    ctx.push(
+        Code::CountUpperBound,
+        place,
+        Some(indicator.target.clone()),
+        Some(format!("≥{}", plain(target.value))),
+        message,
+    );
+}
+
+fn is_satisfaction(indicator: &Indicator) -> bool {
+    indicator.level1.contains("满意度") || indicator.level2.contains("满意度")
+}
+
+/// `satisfaction-form` and `satisfaction-low`: a satisfaction target is a floor in % or 分,
+/// not below the profile's minimum.
+fn satisfaction(
+    ctx: &mut Ctx<'_>,
+    indicator: &Indicator,
+    target: Option<&quantity::Target>,
+    place: Place,
+) {
+    let well_formed = target.is_some_and(|target| {
+        matches!(target.op, Op::Ge | Op::Gt) && (target.unit == "%" || target.unit == "分")
+    });
+    if !well_formed {
+        let message = format!(
+            "满意度指标应以百分比或分值设定下限（如≥90%），表中目标为“{}”",
+            indicator.target
+        );
+        ctx.push(
+            Code::SatisfactionForm,
+            place.clone(),
+            Some(indicator.target.clone()),
+            Some("≥90(%)".into()),
+            message,
+        );
+    }
+    let Some(target) = target else { return };
+    let minimum = ctx.profile.satisfaction_min;
+    if target.value < minimum && target.value > Decimal::ZERO {
+        let message = format!("满意度目标{}低于{}", plain(target.value), plain(minimum));
+        ctx.push(
+            Code::SatisfactionLow,
+            place,
+            Some(indicator.target.clone()),
+            Some(format!("≥{}", plain(minimum))),
+            message,
+        );
+    }
+}
+
+/// `vague-target`: a qualitative target that is a bare word with no standard.
+fn vague_target(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place) {
+    let folded = quantity::fold(&indicator.target);
+    if folded.is_empty() || !ctx.profile.vague_words.iter().any(|word| *word == folded) {
+        return;
+    }
+    let message = format!(
+        "目标“{}”没有可衡量的标准，宜量化或写明完成标准",
+        indicator.target
+    );
+    ctx.push(
+        Code::VagueTarget,
+        place,
+        Some(indicator.target.clone()),
+        None,
+        message,
+    );
+}

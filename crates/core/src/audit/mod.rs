@@ -1,0 +1,134 @@
+//! The audit: every departure of a form from the rules, as findings (rules.md §6).
+//!
+//! Each submodule holds the checks of one part of the form and is named after it; each check
+//! pushes findings with its code. The audit never fails and never panics on a well-typed form:
+//! broken input is data, reported as findings.
+
+mod funds;
+mod indicators;
+mod scores;
+mod structure;
+mod totals;
+
+use rust_decimal::Decimal;
+
+use crate::finding::{Code, Finding, Place};
+use crate::model::Form;
+use crate::profile::Profile;
+use crate::rounding::two_places;
+use crate::score::{self, Scorecard};
+
+/// A form's rule values and findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audit {
+    /// The rule values.
+    pub scorecard: Scorecard,
+    /// The findings, in the order of the form: funds, execution, indicators, totals, grade.
+    pub findings: Vec<Finding>,
+}
+
+/// Audits a form under a profile.
+pub fn audit(form: &Form, profile: &Profile) -> Audit {
+    let scorecard = score::score(form, profile);
+    let mut ctx = Ctx {
+        form,
+        profile,
+        scorecard: &scorecard,
+        findings: Vec::new(),
+    };
+    funds::check(&mut ctx);
+    totals::check(&mut ctx);
+    scores::check(&mut ctx);
+    indicators::check(&mut ctx);
+    structure::check(&mut ctx);
+    let mut findings = ctx.findings;
+    findings.sort_by_key(|finding| place_order(&finding.place));
+    Audit {
+        scorecard,
+        findings,
+    }
+}
+
+/// What every check sees, and where it writes.
+struct Ctx<'a> {
+    form: &'a Form,
+    profile: &'a Profile,
+    scorecard: &'a Scorecard,
+    findings: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    fn push(
+        &mut self,
+        code: Code,
+        place: Place,
+        reported: Option<String>,
+        expected: Option<String>,
+        message: String,
+    ) {
+        let severity = self.profile.severity(code);
+        self.findings.push(Finding {
+            code,
+            severity,
+            place,
+            reported,
+            expected,
+            message,
+        });
+    }
+
+    /// Like `push`, with a severity the check decides (rules.md gives some codes two), unless
+    /// the profile fixes the code's severity.
+    fn push_with(
+        &mut self,
+        code: Code,
+        severity: crate::finding::Severity,
+        place: Place,
+        reported: Option<String>,
+        expected: Option<String>,
+        message: String,
+    ) {
+        let severity = if self.profile.severity.contains_key(code.as_str()) {
+            self.profile.severity(code)
+        } else {
+            severity
+        };
+        self.findings.push(Finding {
+            code,
+            severity,
+            place,
+            reported,
+            expected,
+            message,
+        });
+    }
+
+    /// Two values match within the profile's tolerance (rules.md §1).
+    fn matches(&self, reported: Decimal, rule: Decimal) -> bool {
+        (reported - rule).abs() <= self.profile.tolerance
+    }
+}
+
+/// Document order of places: funds, execution, indicators, then the totals and the grade.
+fn place_order(place: &Place) -> (u8, usize) {
+    let path = match place {
+        Place::Indicator(index) => return (3, *index),
+        Place::Field(path) => *path,
+        Place::Path(path) => path.as_str(),
+    };
+    let rank = match path.split('.').next() {
+        Some("funds") => 0,
+        Some("execution") => 1,
+        Some("indicators") => 2,
+        Some("total") => 4,
+        _ => 5,
+    };
+    (rank, 0)
+}
+
+fn opt_text(value: Option<Decimal>) -> Option<String> {
+    value.map(two_places)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,350 @@
+//! Checks of each indicator's score against its rule (rules.md §4): `score-above-rule`,
+//! `score-below-rule`, `qualitative-band`, `qualitative-grade-unknown`, `note-missing`,
+//! `overachieved`, `loose-reverse-target`, `note-contradicts`.
+
+use rust_decimal::Decimal;
+
+use super::Ctx;
+use crate::finding::{Code, Place, Severity};
+use crate::model::Indicator;
+use crate::quantity::{self, Attainment, Direction, Reading};
+use crate::rounding::{plain, two_places};
+use crate::score::{IndicatorRule, Rule};
+
+pub(super) fn check(ctx: &mut Ctx<'_>) {
+    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
+        let rule = &ctx.scorecard.indicators[index];
+        let place = Place::Indicator(index);
+        match &rule.rule {
+            Rule::Computed { score, formula, .. } => {
+                computed(ctx, indicator, place.clone(), *score, formula)
+            }
+            Rule::Band {
+                attainment,
+                low,
+                high,
+                high_inclusive,
+            } => {
+                band(
+                    ctx,
+                    indicator,
+                    place.clone(),
+                    *attainment,
+                    (*low, *high, *high_inclusive),
+                );
+            }
+            Rule::Unscored => {}
+        }
+        grade_unknown(ctx, indicator, rule, place.clone());
+        let overachievement = overachieved(ctx, indicator, rule, place.clone());
+        note_missing(ctx, indicator, rule, place.clone(), overachievement);
+        loose_reverse_target(ctx, indicator, rule, place.clone());
+        note_contradicts(ctx, indicator, rule, place);
+    }
+}
+
+/// `score-above-rule` / `score-below-rule` for a quantitative indicator.
+fn computed(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place, rule: Decimal, formula: &str) {
+    let Some(score) = indicator.score else { return };
+    if ctx.matches(score, rule) {
+        return;
+    }
+    let (reported, expected) = (two_places(score), two_places(rule));
+    if score > rule {
+        let message = format!(
+            "得分{reported}高于按完成比例计算的{expected}（{}）",
+            strip_result(formula)
+        );
+        ctx.push(
+            Code::ScoreAboveRule,
+            place,
+            Some(reported),
+            Some(expected),
+            message,
+        );
+        return;
+    }
+    let has_note = !indicator.note.trim().is_empty();
+    let (severity, tail) = if has_note {
+        (Severity::Info, "，已说明原因")
+    } else {
+        (Severity::Warning, "，且未说明原因")
+    };
+    let message = format!(
+        "得分{reported}低于按规则计算的{expected}（{}）{tail}",
+        strip_result(formula)
+    );
+    ctx.push_with(
+        Code::ScoreBelowRule,
+        severity,
+        place,
+        Some(reported),
+        Some(expected),
+        message,
+    );
+}
+
+/// The formula without its `=result` tail, which the message already states.
+fn strip_result(formula: &str) -> &str {
+    match formula.rfind('=') {
+        Some(at) if formula.contains('×') => &formula[..at],
+        _ => formula,
+    }
+}
+
+/// `qualitative-band`: a band score outside its band.
+fn band(
+    ctx: &mut Ctx<'_>,
+    indicator: &Indicator,
+    place: Place,
+    attainment: Option<Attainment>,
+    (low, high, high_inclusive): (Decimal, Decimal, bool),
+) {
+    let Some(score) = indicator.score else { return };
+    let inside = score >= low && (score < high || (high_inclusive && score == high));
+    if inside {
+        return;
+    }
+    let band = Rule::band_text(low, high, high_inclusive);
+    let reported = two_places(score);
+    match attainment {
+        Some(attainment) => {
+            let message = format!(
+                "完成情况为“{}”，得分应在{band}之间，表中为{reported}",
+                attainment.label()
+            );
+            ctx.push(
+                Code::QualitativeBand,
+                place,
+                Some(reported),
+                Some(band),
+                message,
+            );
+        }
+        None => {
+            // A missed reverse target scored by hand: only a full score is wrong.
+            let message = format!("反向指标未达到目标，得分应低于分值（{band}），表中为{reported}");
+            ctx.push(
+                Code::ScoreAboveRule,
+                place,
+                Some(reported),
+                Some(band),
+                message,
+            );
+        }
+    }
+}
+
+/// `qualitative-grade-unknown`: the actual is neither a number read against a quantitative
+/// target nor one of the three grades.
+fn grade_unknown(ctx: &mut Ctx<'_>, indicator: &Indicator, rule: &IndicatorRule, place: Place) {
+    if rule.reading != Reading::Unknown || indicator.actual.trim().is_empty() {
+        return;
+    }
+    let message = format!(
+        "实际完成值“{}”既不是与目标可比的数值，也不是规定的三档表述（达成指标／部分达成指标并具有一定效果／未达成指标且效果较差）",
+        indicator.actual
+    );
+    ctx.push(
+        Code::QualitativeGradeUnknown,
+        place,
+        Some(indicator.actual.clone()),
+        None,
+        message,
+    );
+}
+
+/// `overachieved`: 偏离度 at or above the threshold; returns it when flagged.
+fn overachieved(
+    ctx: &mut Ctx<'_>,
+    indicator: &Indicator,
+    rule: &IndicatorRule,
+    place: Place,
+) -> Option<Decimal> {
+    let Rule::Computed {
+        deviation: Some(deviation),
+        ..
+    } = rule.rule
+    else {
+        return None;
+    };
+    if deviation < ctx.profile.overachieve_threshold {
+        return None;
+    }
+    let Reading::Quantitative { target, actual } = &rule.reading else {
+        return None;
+    };
+    let percent = percent(deviation);
+    let message = format!(
+        "实际{}超过目标{}{}达{percent}%（偏离度≥{}%），目标值可能设置偏低",
+        plain(actual.value),
+        target.op.symbol(),
+        plain(target.value),
+        percent_plain(ctx.profile.overachieve_threshold)
+    );
+    ctx.push(
+        Code::Overachieved,
+        place,
+        Some(indicator.actual.clone()),
+        Some(indicator.target.clone()),
+        message,
+    );
+    Some(deviation)
+}
+
+/// `note-missing`: a score below the weight, or a grade below 达成, with no explanation; a
+/// warning when only an over-achievement asks for it.
+fn note_missing(
+    ctx: &mut Ctx<'_>,
+    indicator: &Indicator,
+    rule: &IndicatorRule,
+    place: Place,
+    overachievement: Option<Decimal>,
+) {
+    if !indicator.note.trim().is_empty() {
+        return;
+    }
+    let below_weight = matches!((indicator.score, indicator.weight), (Some(s), Some(w)) if s < w);
+    let below_grade = match rule.reading {
+        Reading::Qualitative(attainment) if attainment < Attainment::Achieved => Some(attainment),
+        _ => None,
+    };
+    if let Some(attainment) = below_grade {
+        let message = format!(
+            "完成情况为“{}”，但未填写偏差原因分析及改进措施",
+            attainment.label()
+        );
+        ctx.push(Code::NoteMissing, place, None, None, message);
+    } else if below_weight {
+        let message = format!(
+            "得分{}低于分值{}，但未填写偏差原因分析及改进措施",
+            two_places(indicator.score.unwrap_or_default()),
+            two_places(indicator.weight.unwrap_or_default())
+        );
+        ctx.push(Code::NoteMissing, place, None, None, message);
+    } else if let Some(deviation) = overachievement {
+        let message = format!("超额完成{}%，但未说明原因", percent(deviation));
+        ctx.push_with(
+            Code::NoteMissing,
+            Severity::Warning,
+            place,
+            None,
+            None,
+            message,
+        );
+    }
+}
+
+/// `loose-reverse-target`: a reverse target beaten by the threshold or more (≤20% → 0%).
+fn loose_reverse_target(
+    ctx: &mut Ctx<'_>,
+    indicator: &Indicator,
+    rule: &IndicatorRule,
+    place: Place,
+) {
+    let Reading::Quantitative { target, actual } = &rule.reading else {
+        return;
+    };
+    if target.op.direction() != Direction::Reverse || target.value <= Decimal::ZERO {
+        return;
+    }
+    let margin = (target.value - actual.value) / target.value;
+    if margin < ctx.profile.overachieve_threshold {
+        return;
+    }
+    let message = format!(
+        "反向指标目标{}{}，实际{}，优于目标{}%，目标值可能设置过宽",
+        target.op.symbol(),
+        plain(target.value),
+        plain(actual.value),
+        percent(margin)
+    );
+    ctx.push(
+        Code::LooseReverseTarget,
+        place,
+        Some(indicator.actual.clone()),
+        Some(indicator.target.clone()),
+        message,
+    );
+}
+
+/// `note-contradicts`: the note says `实际…<number>` and the number is not the printed actual.
+fn note_contradicts(ctx: &mut Ctx<'_>, indicator: &Indicator, rule: &IndicatorRule, place: Place) {
+    let Reading::Quantitative { actual, .. } = &rule.reading else {
+        return;
+    };
+    let Some(stated) = stated_actual(&indicator.note) else {
+        return;
+    };
+    if stated == actual.value {
+        return;
+    }
+    let message = format!(
+        "偏差说明写明实际为{}，与实际完成值{}不符",
+        plain(stated),
+        indicator.actual
+    );
+    ctx.push(
+        Code::NoteContradicts,
+        place,
+        Some(indicator.actual.clone()),
+        Some(plain(stated)),
+        message,
+    );
+}
+
+/// The first number a note states after `实际`, within a short clause: `实际合格113名` → 113,
+/// `视频课件制作时长实际为11.4小时` → 11.4. A clause boundary (`。；;，,`) ends the search.
+fn stated_actual(note: &str) -> Option<Decimal> {
+    let folded = quantity::fold(note);
+    let mut rest = folded.as_str();
+    while let Some(at) = rest.find("实际") {
+        rest = &rest[at + "实际".len()..];
+        let clause_end = rest
+            .char_indices()
+            .find(|(_, c)| "。；;，,".contains(*c))
+            .map_or(rest.len(), |(idx, _)| idx);
+        let clause = &rest[..clause_end];
+        let digits_at = clause
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| c.is_ascii_digit());
+        if let Some((start, _)) = digits_at {
+            let number: String = clause[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            if let Ok(value) = number.trim_end_matches('.').parse::<Decimal>() {
+                return Some(value);
+            }
+        }
+    }
+    None
+}
+
+fn percent(ratio: Decimal) -> String {
+    two_places(ratio * Decimal::ONE_HUNDRED)
+}
+
+fn percent_plain(ratio: Decimal) -> String {
+    plain(ratio * Decimal::ONE_HUNDRED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_a_note_states() {
+        let value = |note: &str| stated_actual(note).map(|v| v.to_string());
+        assert_eq!(value("实际合格 113 名"), Some("113".into()));
+        assert_eq!(
+            value("视频课件制作时长实际为 11.4 小时。"),
+            Some("11.4".into())
+        );
+        assert_eq!(value("实际视频课件购置课时数为 66."), Some("66".into()));
+        assert_eq!(value("85 天为预估天数, 实际执行 63 天"), Some("63".into()));
+        assert_eq!(value("实际工作百分百规范。"), None);
+        assert_eq!(value("未按计划完成工作"), None);
+    }
+}

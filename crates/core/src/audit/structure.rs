@@ -1,0 +1,139 @@
+//! Checks of the indicator tree as a whole (财预〔2020〕10号 framework): `level1-weights`,
+//! `level1-missing`, `level-pair`, `execution-as-indicator`, `duplicate-indicator`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+
+use super::Ctx;
+use crate::finding::{Code, Place};
+use crate::rounding::two_places;
+
+/// The three level-1 groups every form must have.
+const REQUIRED_LEVEL1: [&str; 3] = ["产出指标", "效益指标", "满意度指标"];
+
+pub(super) fn check(ctx: &mut Ctx<'_>) {
+    level1_weights(ctx);
+    level1_missing(ctx);
+    level_pair(ctx);
+    execution_as_indicator(ctx);
+    duplicate_indicator(ctx);
+}
+
+fn level1_weights(ctx: &mut Ctx<'_>) {
+    if ctx.profile.level1_weights.is_empty() {
+        return;
+    }
+    let mut sums: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for indicator in &ctx.form.indicators {
+        *sums.entry(indicator.level1.as_str()).or_default() += indicator.weight.unwrap_or_default();
+    }
+    let defaults = ctx.profile.level1_weights.clone();
+    for (level1, default) in defaults {
+        let sum = sums.get(level1.as_str()).copied().unwrap_or_default();
+        if sum != default {
+            let message = format!(
+                "{level1}分值合计{}，规定为{}",
+                two_places(sum),
+                two_places(default)
+            );
+            ctx.push(
+                Code::Level1Weights,
+                Place::Path(format!("indicators.{level1}")),
+                Some(two_places(sum)),
+                Some(two_places(default)),
+                message,
+            );
+        }
+    }
+}
+
+fn level1_missing(ctx: &mut Ctx<'_>) {
+    for level1 in REQUIRED_LEVEL1 {
+        if !ctx
+            .form
+            .indicators
+            .iter()
+            .any(|indicator| indicator.level1 == level1)
+        {
+            ctx.push(
+                Code::Level1Missing,
+                Place::Field("indicators"),
+                None,
+                Some(level1.into()),
+                format!("缺少{level1}"),
+            );
+        }
+    }
+}
+
+/// `level-pair`: each level-2 belongs to its level-1 (reported once per group, at its first row).
+fn level_pair(ctx: &mut Ctx<'_>) {
+    let mut seen = Vec::new();
+    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
+        let pair = (indicator.level1.as_str(), indicator.level2.as_str());
+        if seen.contains(&pair) {
+            continue;
+        }
+        seen.push(pair);
+        let message = match ctx.profile.levels.get(&indicator.level1) {
+            None => format!("一级指标“{}”不是规定的一级指标", indicator.level1),
+            Some(allowed) if !allowed.contains(&indicator.level2) => format!(
+                "二级指标“{}”不属于一级指标“{}”（应为{}）",
+                indicator.level2,
+                indicator.level1,
+                allowed.join("、")
+            ),
+            Some(_) => continue,
+        };
+        let reported = format!("{}/{}", indicator.level1, indicator.level2);
+        ctx.push(
+            Code::LevelPair,
+            Place::Indicator(index),
+            Some(reported),
+            None,
+            message,
+        );
+    }
+}
+
+fn execution_as_indicator(ctx: &mut Ctx<'_>) {
+    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
+        if indicator.name.contains("预算执行率") || indicator.name.trim() == "执行率" {
+            let message = "预算执行率已在项目资金部分评分，不应再设为三级指标".to_owned();
+            ctx.push(
+                Code::ExecutionAsIndicator,
+                Place::Indicator(index),
+                Some(indicator.name.clone()),
+                None,
+                message,
+            );
+        }
+    }
+}
+
+fn duplicate_indicator(ctx: &mut Ctx<'_>) {
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
+        match first_seen.get(indicator.name.as_str()) {
+            Some(first) => {
+                let message = format!(
+                    "三级指标“{}”重复出现（第{}项与第{}项）",
+                    indicator.name,
+                    first + 1,
+                    index + 1
+                );
+                ctx.push(
+                    Code::DuplicateIndicator,
+                    Place::Indicator(index),
+                    Some(indicator.name.clone()),
+                    None,
+                    message,
+                );
+            }
+            None => {
+                first_seen.insert(indicator.name.as_str(), index);
+            }
+        }
+    }
+}

@@ -1,0 +1,394 @@
+//! Reading the text of targets (年度指标值) and actuals (实际完成值), rules.md §2.
+//!
+//! Forms print the same thing in many ways: `≥120(天)`, `≧120天`, `不低于１２０天`, `大于 90%`,
+//! `>=1,000（份）`. Everything is first folded to one spelling (`fold`), then read.
+//! Reading never fails: text that is not a quantity is qualitative, and that is a finding for the
+//! audit to judge, not an error.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+/// The comparison a quantitative target asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// `=`: reach exactly this much (scored like `≥`).
+    Eq,
+    /// `≥`.
+    Ge,
+    /// `>`.
+    Gt,
+    /// `≤`.
+    Le,
+    /// `<`.
+    Lt,
+}
+
+impl Op {
+    /// The operator as forms print it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ge => "≥",
+            Op::Gt => ">",
+            Op::Le => "≤",
+            Op::Lt => "<",
+        }
+    }
+
+    /// Which way is better.
+    pub fn direction(self) -> Direction {
+        match self {
+            Op::Ge | Op::Gt => Direction::Positive,
+            Op::Le | Op::Lt => Direction::Reverse,
+            Op::Eq => Direction::Exact,
+        }
+    }
+}
+
+/// Which way an indicator is better (rules.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// More is better (`≥`, `>`).
+    Positive,
+    /// Less is better (`≤`, `<`).
+    Reverse,
+    /// Reach the value (`=`).
+    Exact,
+}
+
+/// A quantitative target: `≥120(天)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The comparison.
+    pub op: Op,
+    /// The number, as written (scale kept).
+    pub value: Decimal,
+    /// The unit folded to one spelling (`%` for `百分比`), empty when none.
+    pub unit: String,
+}
+
+/// A quantitative actual: `120.00(天)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount {
+    /// The number, as written (scale kept).
+    pub value: Decimal,
+    /// The unit folded to one spelling, empty when none.
+    pub unit: String,
+}
+
+/// The three grades of a qualitative indicator (rules.md §2, 财预〔2020〕10号).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Attainment {
+    /// 未达成指标且效果较差: 0 ≤ s < 0.6w.
+    NotAchieved,
+    /// 部分达成指标并具有一定效果: 0.6w ≤ s < 0.8w.
+    Partial,
+    /// 达成指标: 0.8w ≤ s ≤ w.
+    Achieved,
+}
+
+impl Attainment {
+    /// Reads a grade in either spelling (`达成指标`, `达成年度指标`, `达成预期指标`, …).
+    pub fn parse(text: &str) -> Option<Attainment> {
+        let folded = fold(text);
+        let core = folded
+            .replace("年度指标", "指标")
+            .replace("预期指标", "指标");
+        match core.as_str() {
+            "达成指标" => Some(Attainment::Achieved),
+            "部分达成指标并具有一定效果" => Some(Attainment::Partial),
+            "未达成指标且效果较差" => Some(Attainment::NotAchieved),
+            _ => None,
+        }
+    }
+
+    /// The grade's wording on the national form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Attainment::Achieved => "达成指标",
+            Attainment::Partial => "部分达成指标并具有一定效果",
+            Attainment::NotAchieved => "未达成指标且效果较差",
+        }
+    }
+}
+
+/// What a target and its actual say together, which decides how the indicator is scored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reading {
+    /// A quantitative target and a numeric actual.
+    Quantitative {
+        /// The target.
+        target: Target,
+        /// The actual.
+        actual: Amount,
+    },
+    /// The actual is one of the three grades, whatever the target says.
+    Qualitative(Attainment),
+    /// Neither: the actual is not a grade, and the pair is not a target with a number.
+    Unknown,
+}
+
+/// Reads an indicator's target and actual together (rules.md §2).
+pub fn read(target: &str, actual: &str) -> Reading {
+    if let Some(grade) = Attainment::parse(actual) {
+        return Reading::Qualitative(grade);
+    }
+    match (parse_target(target), parse_amount(actual)) {
+        (Some(target), Some(actual)) => Reading::Quantitative { target, actual },
+        _ => Reading::Unknown,
+    }
+}
+
+/// Reads a quantitative target: an operator (symbol or word), a number, and an optional unit.
+pub fn parse_target(text: &str) -> Option<Target> {
+    let folded = fold(text);
+    let (op, rest) = split_op(&folded)?;
+    let (value, unit) = split_number(rest)?;
+    Some(Target {
+        op,
+        value,
+        unit: unit_of(unit)?,
+    })
+}
+
+/// Reads an actual: a number and an optional unit; an operator in front (`≥90%`) is ignored.
+pub fn parse_amount(text: &str) -> Option<Amount> {
+    let folded = fold(text);
+    let rest = split_op(&folded).map_or(folded.as_str(), |(_, rest)| rest);
+    let (value, unit) = split_number(rest)?;
+    Some(Amount {
+        value,
+        unit: unit_of(unit)?,
+    })
+}
+
+/// Folds the spellings forms use into one: full-width digits, letters and brackets to ASCII,
+/// operator variants to `= ≥ ≤ > <`, thousands separators and white space removed.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut idx = 0;
+    while idx < chars.len() {
+        let ch = chars[idx];
+        let next = chars.get(idx + 1).copied();
+        let folded = match ch {
+            // Full-width ASCII block (digits, letters, ％, ．, ＜, ＞, ＝, （, ）…).
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch),
+            '═' => '=',
+            '≧' | '⩾' => '≥',
+            '≦' | '⩽' => '≤',
+            '\u{3000}' => ' ',
+            _ => ch,
+        };
+        match folded {
+            c if c.is_whitespace() => {}
+            '>' if next == Some('=') || next == Some('＝') => {
+                out.push('≥');
+                idx += 1;
+            }
+            '<' if next == Some('=') || next == Some('＝') => {
+                out.push('≤');
+                idx += 1;
+            }
+            ',' | '，'
+                if out.ends_with(|c: char| c.is_ascii_digit())
+                    && next.is_some_and(|c| fold_digit(c).is_some()) =>
+            {
+                // A thousands separator: `1,000`.
+            }
+            c => out.push(c),
+        }
+        idx += 1;
+    }
+    out
+}
+
+fn fold_digit(ch: char) -> Option<u32> {
+    match ch {
+        '0'..='9' => ch.to_digit(10),
+        '０'..='９' => Some(ch as u32 - '０' as u32),
+        _ => None,
+    }
+}
+
+/// Operator words, longest first so that `大于等于` wins over `大于`.
+const OP_WORDS: &[(&str, Op)] = &[
+    ("大于等于", Op::Ge),
+    ("小于等于", Op::Le),
+    ("不低于", Op::Ge),
+    ("不少于", Op::Ge),
+    ("不小于", Op::Ge),
+    ("不超过", Op::Le),
+    ("不高于", Op::Le),
+    ("不多于", Op::Le),
+    ("不大于", Op::Le),
+    ("至少", Op::Ge),
+    ("大于", Op::Gt),
+    ("高于", Op::Gt),
+    ("小于", Op::Lt),
+    ("低于", Op::Lt),
+    ("等于", Op::Eq),
+    ("≥", Op::Ge),
+    ("≤", Op::Le),
+    ("=", Op::Eq),
+    (">", Op::Gt),
+    ("<", Op::Lt),
+];
+
+fn split_op(folded: &str) -> Option<(Op, &str)> {
+    OP_WORDS
+        .iter()
+        .find_map(|(word, op)| folded.strip_prefix(word).map(|rest| (*op, rest)))
+}
+
+/// Splits a leading decimal number from the rest; the number keeps its written scale.
+fn split_number(text: &str) -> Option<(Decimal, &str)> {
+    let end = text
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
+        .map_or(text.len(), |(idx, _)| idx);
+    let number = &text[..end];
+    if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let value = Decimal::from_str(number.trim_end_matches('.')).ok()?;
+    Some((value, &text[end..]))
+}
+
+/// Reads what follows the number as a unit: `(天)`, `天`, `%`, or nothing.
+/// Text with an operator or a second number in it is not a unit.
+fn unit_of(rest: &str) -> Option<String> {
+    let inner = rest
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or(rest);
+    if inner
+        .chars()
+        .any(|c| c.is_ascii_digit() || "()=≥≤<>".contains(c))
+    {
+        return None;
+    }
+    Some(normalize_unit(inner))
+}
+
+/// One spelling per unit, so that `百分比` and `%` compare equal.
+pub fn normalize_unit(unit: &str) -> String {
+    match unit {
+        "百分比" | "百分率" | "%" => "%".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(text: &str) -> Option<(Op, String, String)> {
+        parse_target(text).map(|t| (t.op, t.value.to_string(), t.unit))
+    }
+
+    fn some(op: Op, value: &str, unit: &str) -> Option<(Op, String, String)> {
+        Some((op, value.to_owned(), unit.to_owned()))
+    }
+
+    #[test]
+    fn reads_the_seed_spellings() {
+        assert_eq!(target("≥120(天)"), some(Op::Ge, "120", "天"));
+        assert_eq!(target("=5.00(个)"), some(Op::Eq, "5.00", "个"));
+        assert_eq!(target("≤20(%)"), some(Op::Le, "20", "%"));
+        assert_eq!(target(">4(次)"), some(Op::Gt, "4", "次"));
+        assert_eq!(target("大于 90%"), some(Op::Gt, "90", "%"));
+        assert_eq!(target("=100(百分比)"), some(Op::Eq, "100", "%"));
+        assert_eq!(
+            target("=49.00(人/次/天)"),
+            some(Op::Eq, "49.00", "人/次/天")
+        );
+    }
+
+    #[test]
+    fn reads_full_width_and_word_forms() {
+        assert_eq!(target("≧１２０（天）"), some(Op::Ge, "120", "天"));
+        assert_eq!(target("＞＝90％"), some(Op::Ge, "90", "%"));
+        assert_eq!(target("≦5"), some(Op::Le, "5", ""));
+        assert_eq!(target("＜3次"), some(Op::Lt, "3", "次"));
+        assert_eq!(target("═1(份)"), some(Op::Eq, "1", "份"));
+        assert_eq!(target("<=20%"), some(Op::Le, "20", "%"));
+        assert_eq!(target("不低于95%"), some(Op::Ge, "95", "%"));
+        assert_eq!(target("不少于1,000份"), some(Op::Ge, "1000", "份"));
+        assert_eq!(target("不超过20天"), some(Op::Le, "20", "天"));
+        assert_eq!(target("大于等于 85 分"), some(Op::Ge, "85", "分"));
+        assert_eq!(target("小于等于3"), some(Op::Le, "3", ""));
+        assert_eq!(target("低于5%"), some(Op::Lt, "5", "%"));
+        assert_eq!(target("≥100000(人次)"), some(Op::Ge, "100000", "人次"));
+        assert_eq!(target("≥1，200（人）"), some(Op::Ge, "1200", "人"));
+    }
+
+    #[test]
+    fn qualitative_targets_are_not_quantities() {
+        for text in [
+            "及时",
+            "80%合格",
+            "二季度完成",
+            "10月底完成",
+            "",
+            "≥",
+            "=(%)",
+            "≥9月前",
+        ] {
+            assert_eq!(parse_target(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn reads_actuals() {
+        let amount = parse_amount("120.00(天)").unwrap();
+        assert_eq!(
+            (amount.value.to_string(), amount.unit.as_str()),
+            ("120.00".into(), "天")
+        );
+        let amount = parse_amount("≥90%").unwrap();
+        assert_eq!(
+            (amount.value.to_string(), amount.unit.as_str()),
+            ("90".into(), "%")
+        );
+        let amount = parse_amount("２，０００人").unwrap();
+        assert_eq!(
+            (amount.value.to_string(), amount.unit.as_str()),
+            ("2000".into(), "人")
+        );
+        assert_eq!(parse_amount("达成指标"), None);
+    }
+
+    #[test]
+    fn grades_in_both_spellings() {
+        assert_eq!(Attainment::parse("达成指标"), Some(Attainment::Achieved));
+        assert_eq!(
+            Attainment::parse("达成年度指标"),
+            Some(Attainment::Achieved)
+        );
+        assert_eq!(
+            Attainment::parse("达成预期指标"),
+            Some(Attainment::Achieved)
+        );
+        assert_eq!(
+            Attainment::parse("部分达成年度指标并具有一定效果"),
+            Some(Attainment::Partial)
+        );
+        assert_eq!(
+            Attainment::parse("未达成指标且效果较差"),
+            Some(Attainment::NotAchieved)
+        );
+        assert_eq!(Attainment::parse("良好"), None);
+    }
+
+    #[test]
+    fn a_grade_actual_makes_the_indicator_qualitative() {
+        assert_eq!(
+            read("大于90%", "达成指标"),
+            Reading::Qualitative(Attainment::Achieved)
+        );
+        assert!(matches!(read("≥90%", "95%"), Reading::Quantitative { .. }));
+        assert_eq!(read("及时", "按时"), Reading::Unknown);
+    }
+}

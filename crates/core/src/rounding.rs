@@ -1,0 +1,87 @@
+//! Rounding, named after the rules that ask for it (rules.md §1).
+//!
+//! Every rounding in jixiao goes through one of these functions, so a reader can see which rule
+//! a number follows and a profile can switch the one rule that varies between regions.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Deserialize;
+
+/// How 执行率 is derived from 全年执行数 / 全年预算数 (profile key `rate_rounding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateRounding {
+    /// Cut after two decimals: the Shanghai forms print 11.84/12.86 as 92.06.
+    Truncate,
+    /// Round half up to two decimals (national): 11.84/12.86 → 92.07.
+    HalfUp,
+}
+
+/// 执行率 in percent, two decimals, rounded as the profile says; `None` when the budget is 0.
+pub fn execution_rate(
+    executed: Decimal,
+    budget: Decimal,
+    rounding: RateRounding,
+) -> Option<Decimal> {
+    if budget.is_zero() {
+        return None;
+    }
+    let percent = executed
+        .checked_mul(Decimal::ONE_HUNDRED)?
+        .checked_div(budget)?;
+    let strategy = match rounding {
+        RateRounding::Truncate => RoundingStrategy::ToZero,
+        RateRounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+    };
+    Some(percent.round_dp_with_strategy(2, strategy))
+}
+
+/// Scores are rounded half up to two decimals (rules.md §1): 9.2068 → 9.21, 6.8754 → 6.88.
+pub fn score_half_up(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Two decimals, as forms print money, rates and scores: `15` → `15.00`, `42.857` → `42.86`.
+pub fn two_places(value: Decimal) -> String {
+    format!("{:.2}", score_half_up(value))
+}
+
+/// A number as a person writes it in a formula: `6017.00` → `6017`, `0.50` → `0.5`.
+pub fn plain(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn shanghai_truncates_and_national_rounds() {
+        assert_eq!(
+            execution_rate(d("11.84"), d("12.86"), RateRounding::Truncate),
+            Some(d("92.06"))
+        );
+        assert_eq!(
+            execution_rate(d("11.84"), d("12.86"), RateRounding::HalfUp),
+            Some(d("92.07"))
+        );
+        assert_eq!(
+            execution_rate(d("19.17"), d("27.20"), RateRounding::Truncate),
+            Some(d("70.47"))
+        );
+        assert_eq!(execution_rate(d("1"), d("0"), RateRounding::HalfUp), None);
+    }
+
+    #[test]
+    fn scores_round_half_up() {
+        assert_eq!(score_half_up(d("9.2068")), d("9.21"));
+        assert_eq!(score_half_up(d("8.675")), d("8.68"));
+        assert_eq!(score_half_up(d("7.7744")), d("7.77"));
+        assert_eq!(two_places(d("15")), "15.00");
+        assert_eq!(plain(d("6017.00")), "6017");
+    }
+}

@@ -1,0 +1,412 @@
+//! The rules engine: the rule value beside every reported value (rules.md §3–§5).
+//!
+//! The engine never rewrites what a form reports. `score` computes what the rules give for the
+//! budget execution, each indicator, the total and the grade; the audit compares the two.
+
+use rust_decimal::Decimal;
+
+use crate::grade::Grade;
+use crate::model::{Form, Indicator};
+use crate::profile::{Profile, ReverseFormula};
+use crate::quantity::{self, Amount, Attainment, Direction, Op, Reading, Target};
+use crate::rounding::{self, plain, score_half_up, two_places};
+
+/// The rule values of one form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scorecard {
+    /// Budget execution.
+    pub execution: ExecutionRule,
+    /// One rule per indicator, in the form's order.
+    pub indicators: Vec<IndicatorRule>,
+    /// Rule execution score + Σ the indicators' counted scores.
+    pub total: Decimal,
+    /// The grade of the rule total.
+    pub grade: Grade,
+}
+
+/// The rule value of budget execution (rules.md §3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionRule {
+    /// 执行率 of the total row, rounded per the profile; `None` when the budget is 0 or missing.
+    pub rate: Option<Decimal>,
+    /// The execution score; `None` when it cannot be computed.
+    pub score: Option<Decimal>,
+    /// How the score was computed, e.g. `11.84/12.86×10=9.21`.
+    pub formula: Option<String>,
+}
+
+/// How one indicator is scored under the rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorRule {
+    /// What its target and actual say.
+    pub reading: Reading,
+    /// The rule.
+    pub rule: Rule,
+    /// What the indicator adds to the rule total.
+    pub counted: Decimal,
+}
+
+/// The rule for one indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// Quantitative: one exact score.
+    Computed {
+        /// The rule score, rounded half up to two decimals.
+        score: Decimal,
+        /// How it was computed, e.g. `6017/17500×20=6.88`, or why it is full.
+        formula: String,
+        /// Whether the target was reached.
+        met: bool,
+        /// 偏离度 (a−t)/t for positive and exact targets above 0.
+        deviation: Option<Decimal>,
+    },
+    /// A band the score must lie in: a qualitative grade, or a missed reverse target scored by hand.
+    Band {
+        /// The qualitative grade, if that is where the band comes from.
+        attainment: Option<Attainment>,
+        /// Lowest allowed score.
+        low: Decimal,
+        /// Highest allowed score.
+        high: Decimal,
+        /// Whether `high` itself is allowed.
+        high_inclusive: bool,
+    },
+    /// No rule applies: the weight is missing, or the actual is neither a number nor a grade.
+    Unscored,
+}
+
+impl Rule {
+    /// The band as text: `[8.00,10.00]`, `[6.00,8.00)`.
+    pub fn band_text(low: Decimal, high: Decimal, high_inclusive: bool) -> String {
+        let close = if high_inclusive { ']' } else { ')' };
+        format!("[{},{}{close}", two_places(low), two_places(high))
+    }
+}
+
+/// Scores a form under a profile.
+pub fn score(form: &Form, profile: &Profile) -> Scorecard {
+    let execution = execution(form, profile);
+    let indicators: Vec<IndicatorRule> = form
+        .indicators
+        .iter()
+        .map(|indicator| indicator_rule(indicator, profile))
+        .collect();
+    let total = execution.score.unwrap_or_default()
+        + indicators.iter().map(|rule| rule.counted).sum::<Decimal>();
+    Scorecard {
+        execution,
+        grade: Grade::of(total, &profile.grade_bands),
+        indicators,
+        total,
+    }
+}
+
+/// Budget execution (rules.md §3): 执行率 from the adjusted budget, and
+/// score = round_half_up(min(执行数/全年预算数, 1) × weight, 2).
+fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
+    let row = &form.funds.total;
+    let (Some(executed), Some(budget)) = (row.executed, row.adjusted) else {
+        return ExecutionRule {
+            rate: None,
+            score: None,
+            formula: None,
+        };
+    };
+    let rate = rounding::execution_rate(executed, budget, profile.rate_rounding);
+    let (Some(weight), false) = (form.execution.weight, budget.is_zero()) else {
+        return ExecutionRule {
+            rate,
+            score: None,
+            formula: None,
+        };
+    };
+    let ratio = (executed / budget).min(Decimal::ONE).max(Decimal::ZERO);
+    let score = score_half_up(ratio * weight);
+    let formula = if executed > budget {
+        format!("执行率超过100%按100%计，得满分{}", plain(weight))
+    } else {
+        format!(
+            "{}/{}×{}={}",
+            plain(executed),
+            plain(budget),
+            plain(weight),
+            two_places(score)
+        )
+    };
+    ExecutionRule {
+        rate,
+        score: Some(score),
+        formula: Some(formula),
+    }
+}
+
+fn indicator_rule(indicator: &Indicator, profile: &Profile) -> IndicatorRule {
+    let reading = quantity::read(&indicator.target, &indicator.actual);
+    let Some(weight) = indicator.weight.filter(|w| *w > Decimal::ZERO) else {
+        return IndicatorRule {
+            reading,
+            rule: Rule::Unscored,
+            counted: Decimal::ZERO,
+        };
+    };
+    let rule = match &reading {
+        Reading::Quantitative { target, actual } => quantitative(target, actual, weight, profile),
+        Reading::Qualitative(attainment) => qualitative(*attainment, weight, profile),
+        Reading::Unknown => Rule::Unscored,
+    };
+    let counted = counted(&rule, indicator.score, weight);
+    IndicatorRule {
+        reading,
+        rule,
+        counted,
+    }
+}
+
+/// What an indicator adds to the rule total: the rule score; a reported score clamped into its
+/// band; the band's floor when the score is missing; the reported score clamped into [0, w] when
+/// no rule applies.
+fn counted(rule: &Rule, reported: Option<Decimal>, weight: Decimal) -> Decimal {
+    match rule {
+        Rule::Computed { score, .. } => *score,
+        Rule::Band {
+            low,
+            high,
+            high_inclusive,
+            ..
+        } => match reported {
+            None => *low,
+            Some(score) if score < *low => *low,
+            Some(score) if score > *high || (score == *high && !high_inclusive) => {
+                if *high_inclusive {
+                    *high
+                } else {
+                    (*high - Decimal::new(1, 2)).max(*low)
+                }
+            }
+            Some(score) => score,
+        },
+        Rule::Unscored => reported.unwrap_or_default().clamp(Decimal::ZERO, weight),
+    }
+}
+
+/// Quantitative scoring (rules.md §4).
+fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Profile) -> Rule {
+    let (t, a, w) = (target.value, actual.value.max(Decimal::ZERO), weight);
+    let full = |met_text: String| Rule::Computed {
+        score: score_half_up(w),
+        formula: met_text,
+        met: true,
+        deviation: deviation(target, a),
+    };
+    let met_text = || {
+        format!(
+            "实际{}达到目标{}{}，应得满分{}",
+            plain(a),
+            target.op.symbol(),
+            plain(t),
+            plain(w)
+        )
+    };
+    let strict = profile.strict_inequality;
+    match target.op.direction() {
+        Direction::Positive | Direction::Exact => {
+            if t.is_zero() && target.op == Op::Eq && a > t {
+                // `=0` is a real target (安全事故数=0): missing it scores nothing.
+                return Rule::Computed {
+                    score: Decimal::ZERO,
+                    formula: format!("目标为=0，实际{}，不得分", plain(a)),
+                    met: false,
+                    deviation: None,
+                };
+            }
+            let met = if strict && target.op == Op::Gt {
+                a > t
+            } else {
+                a >= t
+            };
+            if met || t.is_zero() {
+                return full(met_text());
+            }
+            let score = score_half_up(w * a / t);
+            Rule::Computed {
+                score,
+                formula: format!(
+                    "{}/{}×{}={}",
+                    plain(a),
+                    plain(t),
+                    plain(w),
+                    two_places(score)
+                ),
+                met: false,
+                deviation: deviation(target, a),
+            }
+        }
+        Direction::Reverse => {
+            let met = if strict && target.op == Op::Lt {
+                a < t
+            } else {
+                a <= t
+            };
+            if met {
+                return full(met_text());
+            }
+            if t <= Decimal::ZERO {
+                return Rule::Computed {
+                    score: Decimal::ZERO,
+                    formula: format!(
+                        "目标为{}{}，实际{}，不得分",
+                        target.op.symbol(),
+                        plain(t),
+                        plain(a)
+                    ),
+                    met: false,
+                    deviation: None,
+                };
+            }
+            let (score, formula) = match profile.reverse_formula {
+                ReverseFormula::Ratio => {
+                    let score = score_half_up(w * t / a);
+                    (
+                        score,
+                        format!(
+                            "{}/{}×{}={}",
+                            plain(t),
+                            plain(a),
+                            plain(w),
+                            two_places(score)
+                        ),
+                    )
+                }
+                ReverseFormula::Linear2x => {
+                    let score =
+                        score_half_up((w * (Decimal::ONE - (a - t) / t)).max(Decimal::ZERO));
+                    let formula = format!(
+                        "{}×(1−({}−{})/{})={}",
+                        plain(w),
+                        plain(a),
+                        plain(t),
+                        plain(t),
+                        two_places(score)
+                    );
+                    (score, formula)
+                }
+                ReverseFormula::Manual => {
+                    return Rule::Band {
+                        attainment: None,
+                        low: Decimal::ZERO,
+                        high: w,
+                        high_inclusive: false,
+                    };
+                }
+            };
+            Rule::Computed {
+                score,
+                formula,
+                met: false,
+                deviation: None,
+            }
+        }
+    }
+}
+
+/// 偏离度 (a−t)/t of a positive or exact target above 0.
+fn deviation(target: &Target, actual: Decimal) -> Option<Decimal> {
+    if target.op.direction() == Direction::Reverse || target.value <= Decimal::ZERO {
+        return None;
+    }
+    Some((actual - target.value) / target.value)
+}
+
+/// Qualitative bands (rules.md §4, 财预〔2020〕10号): 达成 [0.8w, w]; 部分达成 [0.6w, 0.8w);
+/// 未达成 [0, 0.6w). `partial_upper_inclusive` lets 部分达成 reach 0.8w.
+fn qualitative(attainment: Attainment, weight: Decimal, profile: &Profile) -> Rule {
+    let share = |tenths: i64| weight * Decimal::new(tenths, 1);
+    let (low, high, high_inclusive) = match attainment {
+        Attainment::Achieved => (share(8), weight, true),
+        Attainment::Partial => (share(6), share(8), profile.partial_upper_inclusive),
+        Attainment::NotAchieved => (Decimal::ZERO, share(6), false),
+    };
+    Rule::Band {
+        attainment: Some(attainment),
+        low,
+        high,
+        high_inclusive,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn rule(target: &str, actual: &str, weight: &str, profile: &str) -> Rule {
+        let profile = Profile::builtin(profile).unwrap();
+        let Reading::Quantitative { target, actual } = quantity::read(target, actual) else {
+            panic!("not quantitative: {target} {actual}");
+        };
+        quantitative(&target, &actual, d(weight), &profile)
+    }
+
+    fn score_of(rule: &Rule) -> Decimal {
+        match rule {
+            Rule::Computed { score, .. } => *score,
+            other => panic!("not computed: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unmet_positive_targets_score_in_proportion() {
+        let rule = rule("≥17500(份)", "6017.00(份)", "20", "shanghai");
+        assert_eq!(score_of(&rule), d("6.88"));
+        let Rule::Computed { formula, .. } = rule else {
+            unreachable!()
+        };
+        assert_eq!(formula, "6017/17500×20=6.88");
+    }
+
+    #[test]
+    fn reverse_formulas() {
+        assert_eq!(
+            score_of(&rule("≤20(%)", "25(%)", "10", "national")),
+            d("8.00")
+        );
+        assert_eq!(score_of(&rule("≤20(%)", "0(%)", "10", "national")), d("10"));
+        assert_eq!(score_of(&rule("≤0(起)", "1(起)", "5", "national")), d("0"));
+        assert_eq!(score_of(&rule("=0(起)", "0(起)", "5", "national")), d("5"));
+        assert_eq!(score_of(&rule("=0(起)", "2(起)", "5", "national")), d("0"));
+        let mut profile = Profile::builtin("national").unwrap();
+        profile.reverse_formula = ReverseFormula::Linear2x;
+        let linear = |actual: &str| {
+            let Reading::Quantitative { target, actual } = quantity::read("≤20(%)", actual)
+            else {
+                unreachable!()
+            };
+            score_of(&quantitative(&target, &actual, d("10"), &profile))
+        };
+        assert_eq!(linear("25"), d("7.50"));
+        assert_eq!(linear("45"), d("0"));
+    }
+
+    #[test]
+    fn qualitative_bands() {
+        let shanghai = Profile::builtin("shanghai").unwrap();
+        let national = Profile::builtin("national").unwrap();
+        let band = |attainment, profile: &Profile| match qualitative(attainment, d("10"), profile) {
+            Rule::Band {
+                low,
+                high,
+                high_inclusive,
+                ..
+            } => Rule::band_text(low, high, high_inclusive),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(band(Attainment::Achieved, &national), "[8.00,10.00]");
+        assert_eq!(band(Attainment::Partial, &national), "[6.00,8.00)");
+        assert_eq!(band(Attainment::Partial, &shanghai), "[6.00,8.00]");
+        assert_eq!(band(Attainment::NotAchieved, &national), "[0.00,6.00)");
+    }
+}
