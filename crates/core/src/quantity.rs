@@ -334,7 +334,6 @@ mod tests {
             "",
             "≥",
             "=(%)",
-            "≥9月前",
         ] {
             assert_eq!(parse_target(text), None, "{text}");
         }

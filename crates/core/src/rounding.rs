@@ -40,6 +40,13 @@ pub fn score_half_up(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// Sums saturate instead of overflowing: a form with absurd numbers gets findings, not a crash.
+pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
+    values
+        .into_iter()
+        .fold(Decimal::ZERO, |total, value| total.saturating_add(value))
+}
+
 /// Two decimals, as forms print money, rates and scores: `15` → `15.00`, `42.857` → `42.86`.
 pub fn two_places(value: Decimal) -> String {
     format!("{:.2}", score_half_up(value))

@@ -89,10 +89,12 @@ pub fn score(form: &Form, profile: &Profile) -> Scorecard {
     let indicators: Vec<IndicatorRule> = form
         .indicators
         .iter()
-        .map(|indicator| indicator_rule(indicator, profile))
+        .map(|form_indicator| indicator(form_indicator, profile))
         .collect();
-    let total = execution.score.unwrap_or_default()
-        + indicators.iter().map(|rule| rule.counted).sum::<Decimal>();
+    let total = rounding::sum(
+        std::iter::once(execution.score.unwrap_or_default())
+            .chain(indicators.iter().map(|rule| rule.counted)),
+    );
     Scorecard {
         execution,
         grade: Grade::of(total, &profile.grade_bands),
@@ -113,15 +115,25 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
         };
     };
     let rate = rounding::execution_rate(executed, budget, profile.rate_rounding);
-    let (Some(weight), false) = (form.execution.weight, budget.is_zero()) else {
+    let (Some(weight), false) = (
+        form.execution.weight.filter(|w| *w > Decimal::ZERO),
+        budget.is_zero(),
+    ) else {
         return ExecutionRule {
             rate,
             score: None,
             formula: None,
         };
     };
-    let ratio = (executed / budget).min(Decimal::ONE).max(Decimal::ZERO);
-    let score = score_half_up(ratio * weight);
+    let Some(ratio) = executed.checked_div(budget) else {
+        return ExecutionRule {
+            rate,
+            score: None,
+            formula: None,
+        };
+    };
+    let ratio = ratio.clamp(Decimal::ZERO, Decimal::ONE);
+    let score = score_half_up(ratio.saturating_mul(weight));
     let formula = if executed > budget {
         format!("执行率超过100%按100%计，得满分{}", plain(weight))
     } else {
@@ -140,7 +152,8 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
     }
 }
 
-fn indicator_rule(indicator: &Indicator, profile: &Profile) -> IndicatorRule {
+/// The rule of one indicator.
+pub fn indicator(indicator: &Indicator, profile: &Profile) -> IndicatorRule {
     let reading = quantity::read(&indicator.target, &indicator.actual);
     let Some(weight) = indicator.weight.filter(|w| *w > Decimal::ZERO) else {
         return IndicatorRule {
@@ -227,7 +240,8 @@ fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Pro
             if met || t.is_zero() {
                 return full(met_text());
             }
-            let score = score_half_up(w * a / t);
+            // a < t here, so a/t < 1 and the product cannot overflow.
+            let score = score_half_up(w * (a / t));
             Rule::Computed {
                 score,
                 formula: format!(
@@ -265,7 +279,8 @@ fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Pro
             }
             let (score, formula) = match profile.reverse_formula {
                 ReverseFormula::Ratio => {
-                    let score = score_half_up(w * t / a);
+                    // t < a here, so t/a < 1.
+                    let score = score_half_up(w * (t / a));
                     (
                         score,
                         format!(
@@ -278,8 +293,9 @@ fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Pro
                     )
                 }
                 ReverseFormula::Linear2x => {
-                    let score =
-                        score_half_up((w * (Decimal::ONE - (a - t) / t)).max(Decimal::ZERO));
+                    let over = (a - t).checked_div(t).unwrap_or(Decimal::TWO);
+                    let share = (Decimal::ONE - over.min(Decimal::ONE)).max(Decimal::ZERO);
+                    let score = score_half_up(w * share);
                     let formula = format!(
                         "{}×(1−({}−{})/{})={}",
                         plain(w),
@@ -314,7 +330,9 @@ fn deviation(target: &Target, actual: Decimal) -> Option<Decimal> {
     if target.op.direction() == Direction::Reverse || target.value <= Decimal::ZERO {
         return None;
     }
-    Some((actual - target.value) / target.value)
+    actual
+        .saturating_sub(target.value)
+        .checked_div(target.value)
 }
 
 /// Qualitative bands (rules.md §4, 财预〔2020〕10号): 达成 [0.8w, w]; 部分达成 [0.6w, 0.8w);

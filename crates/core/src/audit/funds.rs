@@ -19,7 +19,10 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     execution_score(ctx);
 }
 
-const COLUMNS: [(&str, &str, fn(&FundsRow) -> Option<Decimal>); 3] = [
+/// A column of the funds table: JSON key, label, and how to read it from a row.
+type Column = (&'static str, &'static str, fn(&FundsRow) -> Option<Decimal>);
+
+const COLUMNS: [Column; 3] = [
     ("initial", "年初预算数", |row| row.initial),
     ("adjusted", "全年预算数", |row| row.adjusted),
     ("executed", "全年执行数", |row| row.executed),
@@ -38,9 +41,9 @@ fn funds_sum(ctx: &mut Ctx<'_>) {
         if parts.is_empty() {
             continue;
         }
-        let sum: Decimal = parts.iter().sum();
+        let sum = rounding::sum(parts.iter().copied());
         let slack = ctx.profile.tolerance * Decimal::from(parts.len());
-        if (total - sum).abs() > slack {
+        if total.saturating_sub(sum).abs() > slack {
             let terms: Vec<String> = parts.iter().map(|part| two_places(*part)).collect();
             ctx.push(
                 Code::FundsSum,

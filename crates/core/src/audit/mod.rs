@@ -105,7 +105,7 @@ impl Ctx<'_> {
 
     /// Two values match within the profile's tolerance (rules.md §1).
     fn matches(&self, reported: Decimal, rule: Decimal) -> bool {
-        (reported - rule).abs() <= self.profile.tolerance
+        reported.saturating_sub(rule).abs() <= self.profile.tolerance
     }
 }
 

@@ -323,11 +323,11 @@ fn stated_actual(note: &str) -> Option<Decimal> {
 }
 
 fn percent(ratio: Decimal) -> String {
-    two_places(ratio * Decimal::ONE_HUNDRED)
+    two_places(ratio.saturating_mul(Decimal::ONE_HUNDRED))
 }
 
 fn percent_plain(ratio: Decimal) -> String {
-    plain(ratio * Decimal::ONE_HUNDRED)
+    plain(ratio.saturating_mul(Decimal::ONE_HUNDRED))
 }
 
 #[cfg(test)]

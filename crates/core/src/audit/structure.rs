@@ -26,7 +26,8 @@ fn level1_weights(ctx: &mut Ctx<'_>) {
     }
     let mut sums: BTreeMap<&str, Decimal> = BTreeMap::new();
     for indicator in &ctx.form.indicators {
-        *sums.entry(indicator.level1.as_str()).or_default() += indicator.weight.unwrap_or_default();
+        let sum = sums.entry(indicator.level1.as_str()).or_default();
+        *sum = sum.saturating_add(indicator.weight.unwrap_or_default());
     }
     let defaults = ctx.profile.level1_weights.clone();
     for (level1, default) in defaults {

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::Ctx;
 use crate::finding::{Code, Place};
 use crate::grade::Grade;
-use crate::rounding::two_places;
+use crate::rounding::{self, two_places};
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
     value_missing(ctx);
@@ -23,7 +23,7 @@ fn value_missing(ctx: &mut Ctx<'_>) {
     let missing_scores = form.indicators.iter().filter(|i| i.score.is_none()).count()
         + usize::from(form.execution.score.is_none());
     let implied = match (form.total.score, missing_scores) {
-        (Some(total), 1) => Some(total - printed_scores(ctx)),
+        (Some(total), 1) => Some(total.saturating_sub(printed_scores(ctx))),
         _ => None,
     };
     let missing_text = |what: &str| match implied {
@@ -97,12 +97,10 @@ fn value_missing(ctx: &mut Ctx<'_>) {
 /// Execution score + Σ printed indicator scores, missing ones counted as 0.
 fn printed_scores(ctx: &Ctx<'_>) -> Decimal {
     let form = ctx.form;
-    form.execution.score.unwrap_or_default()
-        + form
-            .indicators
-            .iter()
-            .filter_map(|i| i.score)
-            .sum::<Decimal>()
+    rounding::sum(
+        std::iter::once(form.execution.score.unwrap_or_default())
+            .chain(form.indicators.iter().filter_map(|i| i.score)),
+    )
 }
 
 /// `score-range`: 0 ≤ score ≤ weight, and weight > 0.
@@ -156,8 +154,12 @@ fn score_range(ctx: &mut Ctx<'_>) {
 /// `weight-sum`: the weights add up to the 总分 column, and that is the profile's total weight.
 fn weight_sum(ctx: &mut Ctx<'_>) {
     let form = ctx.form;
-    let indicator_weights: Decimal = form.indicators.iter().filter_map(|i| i.weight).sum();
-    let sum = form.execution.weight.unwrap_or_default() + indicator_weights;
+    let indicator_weights = rounding::sum(form.indicators.iter().filter_map(|i| i.weight));
+    let sum = form
+        .execution
+        .weight
+        .unwrap_or_default()
+        .saturating_add(indicator_weights);
     let total_weight = ctx.profile.total_weight;
     let printed = form.total.weight.unwrap_or(total_weight);
     if printed != total_weight {
@@ -210,7 +212,7 @@ fn total_sum(ctx: &mut Ctx<'_>) {
             two_places(total),
             two_places(sum),
             two_places(execution),
-            two_places(sum - execution)
+            two_places(sum.saturating_sub(execution))
         );
         ctx.push(
             Code::TotalSum,
