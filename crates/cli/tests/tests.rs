@@ -1,1 +1,269 @@
-//! CLI tests.
+//! End-to-end tests of the `jixiao` binary: arguments in, output and exit code out.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn seed_json() -> PathBuf {
+    repo().join("examples/2024-shanghai-cgj-selfeval.json")
+}
+
+fn jixiao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("jixiao runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 stderr")
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn audit_json_is_the_report_of_form_json_md() {
+    let seed = seed_json();
+    let output = jixiao(&[
+        "audit",
+        "--profile",
+        "shanghai",
+        "--format",
+        "json",
+        seed.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let reports: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let reports = reports.as_array().unwrap();
+    assert_eq!(reports.len(), 15);
+    let puxuan = &reports[14];
+    assert_eq!(puxuan["project"], "城管执法普法宣传");
+    assert_eq!(puxuan["profile"], "shanghai");
+    assert_eq!(
+        puxuan["reported"].to_string(),
+        r#"{"execution_score":10.00,"total":95.00,"grade":"优"}"#
+    );
+    assert_eq!(
+        puxuan["rule"].to_string(),
+        r#"{"execution_score":10.00,"total":86.88,"grade":"良"}"#
+    );
+    let finding = &puxuan["findings"][0];
+    assert_eq!(
+        finding.to_string(),
+        r#"{"code":"score-above-rule","severity":"error","where":"制作、发放宣传资料数量","reported":"15.00","expected":"6.88","message":"得分15.00高于按完成比例计算的6.88（6017/17500×20）"}"#
+    );
+    for report in reports {
+        for finding in report["findings"].as_array().unwrap() {
+            let keys: Vec<&str> = finding
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    "code", "severity", "where", "reported", "expected", "message"
+                ]
+            );
+        }
+    }
+}
+
+#[test]
+fn audit_text_starts_each_form_with_its_totals_and_is_plain_when_piped() {
+    let seed = seed_json();
+    let output = jixiao(&["audit", "--profile", "shanghai", seed.to_str().unwrap()]);
+    let text = stdout(&output);
+    assert!(!text.contains('\u{1b}'), "no colour codes when piped");
+    let puxuan = text
+        .split("\n\n")
+        .find(|block| block.starts_with("城管执法普法宣传"))
+        .unwrap();
+    let mut lines = puxuan.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "城管执法普法宣传  上报 95.00 优  规则 86.88 良  差额 -8.12"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("  错误 score-above-rule  制作、发放宣传资料数量：")
+    );
+    // Errors come before warnings and infos within a form.
+    let jiaoyu = text
+        .split("\n\n")
+        .find(|block| block.starts_with("城管执法社会宣传"))
+        .unwrap();
+    let severities: Vec<&str> = jiaoyu
+        .lines()
+        .skip(1)
+        .map(|line| line.split_whitespace().next().unwrap())
+        .collect();
+    let mut sorted = severities.clone();
+    sorted.sort_by_key(|s| match *s {
+        "错误" => 0,
+        "警告" => 1,
+        _ => 2,
+    });
+    assert_eq!(severities, sorted);
+    assert!(
+        text.trim_end().ends_with(|c: char| c.is_ascii_digit()),
+        "summary line last"
+    );
+}
+
+#[test]
+fn deny_level_decides_the_exit_code() {
+    let clean = repo().join("crates/core/tests/data/clean.json");
+    let clean = clean.to_str().unwrap();
+    assert_eq!(jixiao(&["audit", clean]).status.code(), Some(0));
+    assert_eq!(
+        jixiao(&["audit", "--deny", "info", clean]).status.code(),
+        Some(0)
+    );
+    let seed = seed_json();
+    let seed = seed.to_str().unwrap();
+    // Under shanghai the first form has only infos.
+    let first = temp_file("first.json", &{
+        let forms: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(seed).unwrap()).unwrap();
+        serde_json::to_string(&forms[0]).unwrap()
+    });
+    let first = first.to_str().unwrap();
+    assert_eq!(
+        jixiao(&["audit", "--profile", "shanghai", first])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        jixiao(&["audit", "--profile", "shanghai", "--deny", "warning", first])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        jixiao(&["audit", "--profile", "shanghai", "--deny", "info", first])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn unreadable_input_names_the_file_and_path_exits_2_and_keeps_the_good_files() {
+    let bad = temp_file("bad.json", "[{\"year\": 2024, \"project\": 5}]");
+    let clean = repo().join("crates/core/tests/data/clean.json");
+    let output = jixiao(&["score", bad.to_str().unwrap(), clean.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("bad.json"), "{err}");
+    assert!(err.contains("[0].project"), "{err}");
+    assert!(err.contains("第1行"), "{err}");
+    assert_eq!(
+        stdout(&output),
+        "城管执法队员业务培训\t上报 96.50 优\t规则 96.50 优\t差额 +0.00\n"
+    );
+    let missing = jixiao(&["audit", "no-such-file.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no-such-file.json"));
+}
+
+#[test]
+fn score_prints_one_line_per_form() {
+    let seed = seed_json();
+    let output = jixiao(&["score", "--profile", "shanghai", seed.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 15);
+    assert!(
+        text.contains("城管执法普法宣传\t上报 95.00 优\t规则 86.88 良\t差额 -8.12\n"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("课题研究\t上报 98.00 优\t规则 98.00 优\t差额 +0.00\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn profiles_list_show_and_load_from_a_file() {
+    let list = stdout(&jixiao(&["profiles"]));
+    assert!(list.starts_with("national\t"), "{list}");
+    assert!(list.contains("\nshanghai\t"), "{list}");
+    let shown = stdout(&jixiao(&["profiles", "show", "shanghai"]));
+    assert!(shown.contains("rate_rounding = \"truncate\""), "{shown}");
+
+    // A custom profile from a file: national with linear reverse scoring and a stricter threshold.
+    let custom = temp_file(
+        "custom.toml",
+        "base = \"national\"\nname = \"custom\"\noverachieve_threshold = \"0.10\"\n",
+    );
+    let clean = repo().join("crates/core/tests/data/clean.json");
+    let output = jixiao(&[
+        "audit",
+        "--format",
+        "json",
+        "--profile",
+        custom.to_str().unwrap(),
+        clean.to_str().unwrap(),
+    ]);
+    let text = stdout(&output);
+    assert!(text.contains("\"profile\": \"custom\""), "{text}");
+    assert!(
+        text.contains("\"code\": \"overachieved\""),
+        "110 of ≥100 is 10% over: {text}"
+    );
+
+    let broken = temp_file("broken.toml", "base = \"national\"\ntolerance = \"0.5\"\n");
+    let output = jixiao(&[
+        "audit",
+        "--profile",
+        broken.to_str().unwrap(),
+        clean.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("broken.toml") && err.contains("tolerance"),
+        "{err}"
+    );
+
+    let output = jixiao(&["audit", "--profile", "beijing", clean.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("beijing"));
+}
+
+#[test]
+fn schema_describes_the_canonical_form() {
+    let output = jixiao(&["schema"]);
+    assert_eq!(output.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let text = schema.to_string();
+    for key in [
+        "implementing_unit",
+        "appropriation",
+        "indicators",
+        "level2",
+        "note",
+        "grade",
+    ] {
+        assert!(text.contains(key), "schema lacks {key}");
+    }
+}

@@ -5,6 +5,7 @@
 //! Reading never fails: text that is not a quantity is qualitative, and that is a finding for the
 //! audit to judge, not an error.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -65,7 +66,7 @@ pub struct Target {
     /// The number, as written (scale kept).
     pub value: Decimal,
     /// The unit folded to one spelling (`%` for `百分比`), empty when none.
-    pub unit: String,
+    pub unit: Unit,
 }
 
 /// A quantitative actual: `120.00(天)`.
@@ -74,7 +75,7 @@ pub struct Amount {
     /// The number, as written (scale kept).
     pub value: Decimal,
     /// The unit folded to one spelling, empty when none.
-    pub unit: String,
+    pub unit: Unit,
 }
 
 /// The three grades of a qualitative indicator (rules.md §2, 财预〔2020〕10号).
@@ -91,16 +92,23 @@ pub enum Attainment {
 impl Attainment {
     /// Reads a grade in either spelling (`达成指标`, `达成年度指标`, `达成预期指标`, …).
     pub fn parse(text: &str) -> Option<Attainment> {
-        let folded = fold(text);
-        let core = folded
-            .replace("年度指标", "指标")
-            .replace("预期指标", "指标");
-        match core.as_str() {
-            "达成指标" => Some(Attainment::Achieved),
-            "部分达成指标并具有一定效果" => Some(Attainment::Partial),
-            "未达成指标且效果较差" => Some(Attainment::NotAchieved),
+        let exact = |text: &str| match text {
+            "达成指标" | "达成年度指标" | "达成预期指标" => {
+                Some(Attainment::Achieved)
+            }
+            "部分达成指标并具有一定效果"
+            | "部分达成年度指标并具有一定效果"
+            | "部分达成预期指标并具有一定效果" => Some(Attainment::Partial),
+            "未达成指标且效果较差" | "未达成年度指标且效果较差" | "未达成预期指标且效果较差" => {
+                Some(Attainment::NotAchieved)
+            }
             _ => None,
+        };
+        // Numbers are by far the most common actuals: no need to look further.
+        if text.starts_with(|c: char| c.is_ascii_digit()) || !text.contains('达') {
+            return None;
         }
+        exact(text).or_else(|| exact(&fold(text)))
     }
 
     /// The grade's wording on the national form.
@@ -131,10 +139,15 @@ pub enum Reading {
 
 /// Reads an indicator's target and actual together (rules.md §2).
 pub fn read(target: &str, actual: &str) -> Reading {
+    read_against(parse_target(target), actual)
+}
+
+/// Like `read`, with the target already read by `parse_target`.
+pub fn read_against(target: Option<Target>, actual: &str) -> Reading {
     if let Some(grade) = Attainment::parse(actual) {
         return Reading::Qualitative(grade);
     }
-    match (parse_target(target), parse_amount(actual)) {
+    match (target, parse_amount(actual)) {
         (Some(target), Some(actual)) => Reading::Quantitative { target, actual },
         _ => Reading::Unknown,
     }
@@ -155,7 +168,7 @@ pub fn parse_target(text: &str) -> Option<Target> {
 /// Reads an actual: a number and an optional unit; an operator in front (`≥90%`) is ignored.
 pub fn parse_amount(text: &str) -> Option<Amount> {
     let folded = fold(text);
-    let rest = split_op(&folded).map_or(folded.as_str(), |(_, rest)| rest);
+    let rest = split_op(&folded).map_or(&*folded, |(_, rest)| rest);
     let (value, unit) = split_number(rest)?;
     Some(Amount {
         value,
@@ -165,43 +178,45 @@ pub fn parse_amount(text: &str) -> Option<Amount> {
 
 /// Folds the spellings forms use into one: full-width digits, letters and brackets to ASCII,
 /// operator variants to `= ≥ ≤ > <`, thousands separators and white space removed.
-pub fn fold(text: &str) -> String {
+/// Text that needs no folding (most of it) is returned as it is, without copying.
+pub fn fold(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_folding) {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
-    let chars: Vec<char> = text.chars().collect();
-    let mut idx = 0;
-    while idx < chars.len() {
-        let ch = chars[idx];
-        let next = chars.get(idx + 1).copied();
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
         let folded = match ch {
             // Full-width ASCII block (digits, letters, ％, ．, ＜, ＞, ＝, （, ）…).
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch),
             '═' => '=',
             '≧' | '⩾' => '≥',
             '≦' | '⩽' => '≤',
-            '\u{3000}' => ' ',
             _ => ch,
         };
+        let next = chars.peek().copied();
         match folded {
             c if c.is_whitespace() => {}
-            '>' if next == Some('=') || next == Some('＝') => {
-                out.push('≥');
-                idx += 1;
+            '>' | '<' if matches!(next, Some('=' | '＝')) => {
+                out.push(if folded == '>' { '≥' } else { '≤' });
+                chars.next();
             }
-            '<' if next == Some('=') || next == Some('＝') => {
-                out.push('≤');
-                idx += 1;
-            }
-            ',' | '，'
-                if out.ends_with(|c: char| c.is_ascii_digit())
-                    && next.is_some_and(|c| fold_digit(c).is_some()) =>
+            ',' if out.ends_with(|c: char| c.is_ascii_digit())
+                && next.is_some_and(|c| fold_digit(c).is_some()) =>
             {
-                // A thousands separator: `1,000`.
+                // A thousands separator: `1,000`, `1，000`.
             }
             c => out.push(c),
         }
-        idx += 1;
     }
-    out
+    Cow::Owned(out)
+}
+
+fn needs_folding(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{FF01}'..='\u{FF5E}' | '═' | '≧' | '⩾' | '≦' | '⩽' | ',' | '>' | '<'
+    ) || ch.is_whitespace()
 }
 
 fn fold_digit(ch: char) -> Option<u32> {
@@ -237,6 +252,11 @@ const OP_WORDS: &[(&str, Op)] = &[
 ];
 
 fn split_op(folded: &str) -> Option<(Op, &str)> {
+    // Most targets start with a digit or a symbol: only the words' first characters need the table.
+    let first = folded.chars().next()?;
+    if first.is_ascii_digit() || !"≥≤=><大小不至高低等".contains(first) {
+        return None;
+    }
     OP_WORDS
         .iter()
         .find_map(|(word, op)| folded.strip_prefix(word).map(|rest| (*op, rest)))
@@ -258,25 +278,73 @@ fn split_number(text: &str) -> Option<(Decimal, &str)> {
 
 /// Reads what follows the number as a unit: `(天)`, `天`, `%`, or nothing.
 /// Text with an operator or a second number in it is not a unit.
-fn unit_of(rest: &str) -> Option<String> {
+fn unit_of(rest: &str) -> Option<Unit> {
     let inner = rest
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
         .unwrap_or(rest);
     if inner
         .chars()
-        .any(|c| c.is_ascii_digit() || "()=≥≤<>".contains(c))
+        .any(|c| c.is_ascii_digit() || matches!(c, '(' | ')' | '=' | '≥' | '≤' | '<' | '>'))
     {
         return None;
     }
     Some(normalize_unit(inner))
 }
 
+/// A unit as read from a form: borrowed for the common ones, so reading them allocates nothing.
+pub type Unit = Cow<'static, str>;
+
+/// Units forms print most, in the one spelling jixiao uses.
+const COMMON_UNITS: &[&str] = &[
+    "",
+    "%",
+    "人",
+    "人次",
+    "天",
+    "个",
+    "次",
+    "份",
+    "分",
+    "件",
+    "篇",
+    "场",
+    "家",
+    "张",
+    "册",
+    "期",
+    "页",
+    "名",
+    "条",
+    "部",
+    "项",
+    "处",
+    "小时",
+    "分钟",
+    "月",
+    "年",
+    "课时",
+    "万元",
+    "元",
+    "户",
+    "平方米",
+    "公里",
+    "批",
+    "班次",
+    "字",
+    "层级",
+    "课",
+];
+
 /// One spelling per unit, so that `百分比` and `%` compare equal.
-pub fn normalize_unit(unit: &str) -> String {
-    match unit {
-        "百分比" | "百分率" | "%" => "%".to_owned(),
-        other => other.to_owned(),
+pub fn normalize_unit(unit: &str) -> Unit {
+    let unit = match unit {
+        "百分比" | "百分率" => "%",
+        other => other,
+    };
+    match COMMON_UNITS.iter().find(|common| **common == unit) {
+        Some(common) => Cow::Borrowed(common),
+        None => Cow::Owned(unit.to_owned()),
     }
 }
 
@@ -285,7 +353,7 @@ mod tests {
     use super::*;
 
     fn target(text: &str) -> Option<(Op, String, String)> {
-        parse_target(text).map(|t| (t.op, t.value.to_string(), t.unit))
+        parse_target(text).map(|t| (t.op, t.value.to_string(), t.unit.into_owned()))
     }
 
     fn some(op: Op, value: &str, unit: &str) -> Option<(Op, String, String)> {
@@ -343,17 +411,17 @@ mod tests {
     fn reads_actuals() {
         let amount = parse_amount("120.00(天)").unwrap();
         assert_eq!(
-            (amount.value.to_string(), amount.unit.as_str()),
+            (amount.value.to_string(), &*amount.unit),
             ("120.00".into(), "天")
         );
         let amount = parse_amount("≥90%").unwrap();
         assert_eq!(
-            (amount.value.to_string(), amount.unit.as_str()),
+            (amount.value.to_string(), &*amount.unit),
             ("90".into(), "%")
         );
         let amount = parse_amount("２，０００人").unwrap();
         assert_eq!(
-            (amount.value.to_string(), amount.unit.as_str()),
+            (amount.value.to_string(), &*amount.unit),
             ("2000".into(), "人")
         );
         assert_eq!(parse_amount("达成指标"), None);

@@ -3,6 +3,8 @@
 //! The engine never rewrites what a form reports. `score` computes what the rules give for the
 //! budget execution, each indicator, the total and the grade; the audit compares the two.
 
+use std::fmt;
+
 use rust_decimal::Decimal;
 
 use crate::grade::Grade;
@@ -38,6 +40,8 @@ pub struct ExecutionRule {
 /// How one indicator is scored under the rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorRule {
+    /// The target read on its own (a quantity or not), whatever the actual says.
+    pub target: Option<Target>,
     /// What its target and actual say.
     pub reading: Reading,
     /// The rule.
@@ -54,7 +58,7 @@ pub enum Rule {
         /// The rule score, rounded half up to two decimals.
         score: Decimal,
         /// How it was computed, e.g. `6017/17500×20=6.88`, or why it is full.
-        formula: String,
+        formula: Formula,
         /// Whether the target was reached.
         met: bool,
         /// 偏离度 (a−t)/t for positive and exact targets above 0.
@@ -154,9 +158,11 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
 
 /// The rule of one indicator.
 pub fn indicator(indicator: &Indicator, profile: &Profile) -> IndicatorRule {
-    let reading = quantity::read(&indicator.target, &indicator.actual);
+    let target = quantity::parse_target(&indicator.target);
+    let reading = quantity::read_against(target.clone(), &indicator.actual);
     let Some(weight) = indicator.weight.filter(|w| *w > Decimal::ZERO) else {
         return IndicatorRule {
+            target,
             reading,
             rule: Rule::Unscored,
             counted: Decimal::ZERO,
@@ -169,6 +175,7 @@ pub fn indicator(indicator: &Indicator, profile: &Profile) -> IndicatorRule {
     };
     let counted = counted(&rule, indicator.score, weight);
     IndicatorRule {
+        target,
         reading,
         rule,
         counted,
@@ -204,123 +211,213 @@ fn counted(rule: &Rule, reported: Option<Decimal>, weight: Decimal) -> Decimal {
 
 /// Quantitative scoring (rules.md §4).
 fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Profile) -> Rule {
-    let (t, a, w) = (target.value, actual.value.max(Decimal::ZERO), weight);
-    let full = |met_text: String| Rule::Computed {
-        score: score_half_up(w),
-        formula: met_text,
-        met: true,
+    let (op, t, a, w) = (
+        target.op,
+        target.value,
+        actual.value.max(Decimal::ZERO),
+        weight,
+    );
+    let computed = |score: Decimal, formula: Formula, met: bool| Rule::Computed {
+        score,
+        formula,
+        met,
         deviation: deviation(target, a),
     };
-    let met_text = || {
-        format!(
-            "实际{}达到目标{}{}，应得满分{}",
-            plain(a),
-            target.op.symbol(),
-            plain(t),
-            plain(w)
+    let full = || {
+        computed(
+            score_half_up(w),
+            Formula::Met {
+                actual: a,
+                op,
+                target: t,
+                weight: w,
+            },
+            true,
         )
     };
     let strict = profile.strict_inequality;
-    match target.op.direction() {
+    match op.direction() {
         Direction::Positive | Direction::Exact => {
-            if t.is_zero() && target.op == Op::Eq && a > t {
+            if t.is_zero() && op == Op::Eq && a > t {
                 // `=0` is a real target (安全事故数=0): missing it scores nothing.
-                return Rule::Computed {
-                    score: Decimal::ZERO,
-                    formula: format!("目标为=0，实际{}，不得分", plain(a)),
-                    met: false,
-                    deviation: None,
-                };
+                return computed(Decimal::ZERO, Formula::ZeroMissed { op, actual: a }, false);
             }
-            let met = if strict && target.op == Op::Gt {
+            let met = if strict && op == Op::Gt {
                 a > t
             } else {
                 a >= t
             };
             if met || t.is_zero() {
-                return full(met_text());
+                return full();
             }
             // a < t here, so a/t < 1 and the product cannot overflow.
             let score = score_half_up(w * (a / t));
-            Rule::Computed {
+            computed(
                 score,
-                formula: format!(
-                    "{}/{}×{}={}",
-                    plain(a),
-                    plain(t),
-                    plain(w),
-                    two_places(score)
-                ),
-                met: false,
-                deviation: deviation(target, a),
-            }
+                Formula::Ratio {
+                    numerator: a,
+                    denominator: t,
+                    weight: w,
+                    score,
+                },
+                false,
+            )
         }
         Direction::Reverse => {
-            let met = if strict && target.op == Op::Lt {
+            let met = if strict && op == Op::Lt {
                 a < t
             } else {
                 a <= t
             };
             if met {
-                return full(met_text());
+                return full();
             }
             if t <= Decimal::ZERO {
-                return Rule::Computed {
-                    score: Decimal::ZERO,
-                    formula: format!(
-                        "目标为{}{}，实际{}，不得分",
-                        target.op.symbol(),
-                        plain(t),
-                        plain(a)
-                    ),
-                    met: false,
-                    deviation: None,
-                };
+                return computed(Decimal::ZERO, Formula::ZeroMissed { op, actual: a }, false);
             }
-            let (score, formula) = match profile.reverse_formula {
+            match profile.reverse_formula {
                 ReverseFormula::Ratio => {
                     // t < a here, so t/a < 1.
                     let score = score_half_up(w * (t / a));
-                    (
+                    computed(
                         score,
-                        format!(
-                            "{}/{}×{}={}",
-                            plain(t),
-                            plain(a),
-                            plain(w),
-                            two_places(score)
-                        ),
+                        Formula::Ratio {
+                            numerator: t,
+                            denominator: a,
+                            weight: w,
+                            score,
+                        },
+                        false,
                     )
                 }
                 ReverseFormula::Linear2x => {
                     let over = (a - t).checked_div(t).unwrap_or(Decimal::TWO);
                     let share = (Decimal::ONE - over.min(Decimal::ONE)).max(Decimal::ZERO);
                     let score = score_half_up(w * share);
-                    let formula = format!(
-                        "{}×(1−({}−{})/{})={}",
-                        plain(w),
-                        plain(a),
-                        plain(t),
-                        plain(t),
-                        two_places(score)
-                    );
-                    (score, formula)
+                    computed(
+                        score,
+                        Formula::Linear {
+                            actual: a,
+                            target: t,
+                            weight: w,
+                            score,
+                        },
+                        false,
+                    )
                 }
-                ReverseFormula::Manual => {
-                    return Rule::Band {
-                        attainment: None,
-                        low: Decimal::ZERO,
-                        high: w,
-                        high_inclusive: false,
-                    };
-                }
-            };
-            Rule::Computed {
-                score,
-                formula,
-                met: false,
-                deviation: None,
+                ReverseFormula::Manual => Rule::Band {
+                    attainment: None,
+                    low: Decimal::ZERO,
+                    high: w,
+                    high_inclusive: false,
+                },
             }
+        }
+    }
+}
+
+/// How a quantitative rule score was computed; written out only when a finding shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Formula {
+    /// The target was reached: the full weight.
+    Met {
+        /// The actual.
+        actual: Decimal,
+        /// The target's operator.
+        op: Op,
+        /// The target.
+        target: Decimal,
+        /// The weight.
+        weight: Decimal,
+    },
+    /// weight × numerator / denominator: a/t for positive targets, t/a for reverse ones.
+    Ratio {
+        /// a or t.
+        numerator: Decimal,
+        /// t or a.
+        denominator: Decimal,
+        /// The weight.
+        weight: Decimal,
+        /// The result.
+        score: Decimal,
+    },
+    /// weight × (1 − (a−t)/t), the `linear_2x` reverse formula.
+    Linear {
+        /// The actual.
+        actual: Decimal,
+        /// The target.
+        target: Decimal,
+        /// The weight.
+        weight: Decimal,
+        /// The result.
+        score: Decimal,
+    },
+    /// A target of 0 (`=0`, `≤0`) missed: nothing.
+    ZeroMissed {
+        /// The target's operator.
+        op: Op,
+        /// The actual.
+        actual: Decimal,
+    },
+}
+
+impl Formula {
+    /// The computation without its result, as a finding's message puts it in brackets:
+    /// `6017/17500×20`.
+    pub fn steps(&self) -> String {
+        match self {
+            Formula::Met {
+                actual,
+                op,
+                target,
+                weight,
+            } => format!(
+                "实际{}达到目标{}{}，应得满分{}",
+                plain(*actual),
+                op.symbol(),
+                plain(*target),
+                plain(*weight)
+            ),
+            Formula::Ratio {
+                numerator,
+                denominator,
+                weight,
+                ..
+            } => {
+                format!(
+                    "{}/{}×{}",
+                    plain(*numerator),
+                    plain(*denominator),
+                    plain(*weight)
+                )
+            }
+            Formula::Linear {
+                actual,
+                target,
+                weight,
+                ..
+            } => format!(
+                "{}×(1−({}−{})/{})",
+                plain(*weight),
+                plain(*actual),
+                plain(*target),
+                plain(*target)
+            ),
+            Formula::ZeroMissed { op, actual } => {
+                format!("目标为{}0，实际{}，不得分", op.symbol(), plain(*actual))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Formula {
+    /// The computation with its result: `6017/17500×20=6.88`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Formula::Ratio { score, .. } | Formula::Linear { score, .. } => {
+                write!(f, "{}={}", self.steps(), two_places(*score))
+            }
+            _ => f.write_str(&self.steps()),
         }
     }
 }
@@ -383,7 +480,7 @@ mod tests {
         let Rule::Computed { formula, .. } = rule else {
             unreachable!()
         };
-        assert_eq!(formula, "6017/17500×20=6.88");
+        assert_eq!(formula.to_string(), "6017/17500×20=6.88");
     }
 
     #[test]

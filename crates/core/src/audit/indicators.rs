@@ -15,13 +15,13 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
         let place = Place::Indicator(index);
         target_empty(ctx, indicator, place.clone());
         unit_mismatch(ctx, index, place.clone());
-        let target = quantity::parse_target(&indicator.target);
-        if let Some(target) = &target {
+        let target = ctx.scorecard.indicators[index].target.as_ref();
+        if let Some(target) = target {
             zero_target(ctx, indicator, target, place.clone());
             count_upper_bound(ctx, indicator, target, place.clone());
         }
         if is_satisfaction(indicator) {
-            satisfaction(ctx, indicator, target.as_ref(), place.clone());
+            satisfaction(ctx, indicator, target, place.clone());
         }
         if target.is_none() {
             vague_target(ctx, indicator, place);
@@ -60,8 +60,8 @@ fn unit_mismatch(ctx: &mut Ctx<'_>, index: usize, place: Place) {
     ctx.push(
         Code::UnitMismatch,
         place,
-        Some(actual.unit.clone()),
-        Some(target.unit.clone()),
+        Some(actual.unit.to_string()),
+        Some(target.unit.to_string()),
         message,
     );
 }
@@ -148,7 +148,13 @@ fn satisfaction(
 /// `vague-target`: a qualitative target that is a bare word with no standard.
 fn vague_target(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place) {
     let folded = quantity::fold(&indicator.target);
-    if folded.is_empty() || !ctx.profile.vague_words.contains(&folded) {
+    if folded.is_empty()
+        || !ctx
+            .profile
+            .vague_words
+            .iter()
+            .any(|word| word.as_str() == folded)
+    {
         return;
     }
     let message = format!(

@@ -9,7 +9,7 @@ use crate::finding::{Code, Place, Severity};
 use crate::model::Indicator;
 use crate::quantity::{self, Attainment, Direction, Reading};
 use crate::rounding::{plain, two_places};
-use crate::score::{IndicatorRule, Rule};
+use crate::score::{Formula, IndicatorRule, Rule};
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
     for (index, indicator) in ctx.form.indicators.iter().enumerate() {
@@ -44,7 +44,13 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
 }
 
 /// `score-above-rule` / `score-below-rule` for a quantitative indicator.
-fn computed(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place, rule: Decimal, formula: &str) {
+fn computed(
+    ctx: &mut Ctx<'_>,
+    indicator: &Indicator,
+    place: Place,
+    rule: Decimal,
+    formula: &Formula,
+) {
     let Some(score) = indicator.score else { return };
     if ctx.matches(score, rule) {
         return;
@@ -53,7 +59,7 @@ fn computed(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place, rule: Decima
     if score > rule {
         let message = format!(
             "得分{reported}高于按完成比例计算的{expected}（{}）",
-            strip_result(formula)
+            formula.steps()
         );
         ctx.push(
             Code::ScoreAboveRule,
@@ -72,7 +78,7 @@ fn computed(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place, rule: Decima
     };
     let message = format!(
         "得分{reported}低于按规则计算的{expected}（{}）{tail}",
-        strip_result(formula)
+        formula.steps()
     );
     ctx.push_with(
         Code::ScoreBelowRule,
@@ -82,14 +88,6 @@ fn computed(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place, rule: Decima
         Some(expected),
         message,
     );
-}
-
-/// The formula without its `=result` tail, which the message already states.
-fn strip_result(formula: &str) -> &str {
-    match formula.rfind('=') {
-        Some(at) if formula.contains('×') => &formula[..at],
-        _ => formula,
-    }
 }
 
 /// `qualitative-band`: a band score outside its band.
@@ -296,8 +294,11 @@ fn note_contradicts(ctx: &mut Ctx<'_>, indicator: &Indicator, rule: &IndicatorRu
 /// The first number a note states after `实际`, within a short clause: `实际合格113名` → 113,
 /// `视频课件制作时长实际为11.4小时` → 11.4. A clause boundary (`。；;，,`) ends the search.
 fn stated_actual(note: &str) -> Option<Decimal> {
+    if !note.contains("实际") {
+        return None;
+    }
     let folded = quantity::fold(note);
-    let mut rest = folded.as_str();
+    let mut rest: &str = &folded;
     while let Some(at) = rest.find("实际") {
         rest = &rest[at + "实际".len()..];
         let clause_end = rest

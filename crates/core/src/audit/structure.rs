@@ -1,7 +1,7 @@
 //! Checks of the indicator tree as a whole (财预〔2020〕10号 framework): `level1-weights`,
 //! `level1-missing`, `level-pair`, `execution-as-indicator`, `duplicate-indicator`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
@@ -73,7 +73,8 @@ fn level_pair(ctx: &mut Ctx<'_>) {
     let mut seen = Vec::new();
     for (index, indicator) in ctx.form.indicators.iter().enumerate() {
         let pair = (indicator.level1.as_str(), indicator.level2.as_str());
-        if seen.contains(&pair) {
+        // Groups are contiguous: most rows repeat the pair of the row above.
+        if seen.last() == Some(&pair) || seen.contains(&pair) {
             continue;
         }
         seen.push(pair);
@@ -114,7 +115,7 @@ fn execution_as_indicator(ctx: &mut Ctx<'_>) {
 }
 
 fn duplicate_indicator(ctx: &mut Ctx<'_>) {
-    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    let mut first_seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (index, indicator) in ctx.form.indicators.iter().enumerate() {
         match first_seen.get(indicator.name.as_str()) {
             Some(first) => {
