@@ -254,9 +254,19 @@ const OP_WORDS: &[(&str, Op)] = &[
 fn split_op(folded: &str) -> Option<(Op, &str)> {
     // Most targets start with a digit or a symbol: only the words' first characters need the table.
     let first = folded.chars().next()?;
-    if first.is_ascii_digit() || !"≥≤=><大小不至高低等".contains(first) {
-        return None;
-    }
+    let symbol = match first {
+        '≥' => Op::Ge,
+        '≤' => Op::Le,
+        '=' => Op::Eq,
+        '>' => Op::Gt,
+        '<' => Op::Lt,
+        '大' | '小' | '不' | '至' | '高' | '低' | '等' => return split_op_word(folded),
+        _ => return None,
+    };
+    Some((symbol, &folded[first.len_utf8()..]))
+}
+
+fn split_op_word(folded: &str) -> Option<(Op, &str)> {
     OP_WORDS
         .iter()
         .find_map(|(word, op)| folded.strip_prefix(word).map(|rest| (*op, rest)))
@@ -295,46 +305,50 @@ fn unit_of(rest: &str) -> Option<Unit> {
 /// A unit as read from a form: borrowed for the common ones, so reading them allocates nothing.
 pub type Unit = Cow<'static, str>;
 
-/// Units forms print most, in the one spelling jixiao uses.
-const COMMON_UNITS: &[&str] = &[
-    "",
-    "%",
-    "人",
-    "人次",
-    "天",
-    "个",
-    "次",
-    "份",
-    "分",
-    "件",
-    "篇",
-    "场",
-    "家",
-    "张",
-    "册",
-    "期",
-    "页",
-    "名",
-    "条",
-    "部",
-    "项",
-    "处",
-    "小时",
-    "分钟",
-    "月",
-    "年",
-    "课时",
-    "万元",
-    "元",
-    "户",
-    "平方米",
-    "公里",
-    "批",
-    "班次",
-    "字",
-    "层级",
-    "课",
-];
+/// The units forms print most, as `'static` text: a `match` on literals, which the compiler
+/// turns into a length switch rather than a scan.
+fn common_unit(unit: &str) -> Option<&'static str> {
+    Some(match unit {
+        "" => "",
+        "%" => "%",
+        "人" => "人",
+        "人次" => "人次",
+        "天" => "天",
+        "个" => "个",
+        "次" => "次",
+        "份" => "份",
+        "分" => "分",
+        "件" => "件",
+        "篇" => "篇",
+        "场" => "场",
+        "家" => "家",
+        "张" => "张",
+        "册" => "册",
+        "期" => "期",
+        "页" => "页",
+        "名" => "名",
+        "条" => "条",
+        "部" => "部",
+        "项" => "项",
+        "处" => "处",
+        "小时" => "小时",
+        "分钟" => "分钟",
+        "月" => "月",
+        "年" => "年",
+        "课时" => "课时",
+        "万元" => "万元",
+        "元" => "元",
+        "户" => "户",
+        "平方米" => "平方米",
+        "公里" => "公里",
+        "批" => "批",
+        "班次" => "班次",
+        "字" => "字",
+        "层级" => "层级",
+        "课" => "课",
+        _ => return None,
+    })
+}
 
 /// One spelling per unit, so that `百分比` and `%` compare equal.
 pub fn normalize_unit(unit: &str) -> Unit {
@@ -342,10 +356,7 @@ pub fn normalize_unit(unit: &str) -> Unit {
         "百分比" | "百分率" => "%",
         other => other,
     };
-    match COMMON_UNITS.iter().find(|common| **common == unit) {
-        Some(common) => Cow::Borrowed(common),
-        None => Cow::Owned(unit.to_owned()),
-    }
+    common_unit(unit).map_or_else(|| Cow::Owned(unit.to_owned()), Cow::Borrowed)
 }
 
 #[cfg(test)]

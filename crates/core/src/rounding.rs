@@ -49,7 +49,17 @@ pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
 
 /// Two decimals, as forms print money, rates and scores: `15` → `15.00`, `42.857` → `42.86`.
 pub fn two_places(value: Decimal) -> String {
-    format!("{:.2}", score_half_up(value))
+    let mut rounded = score_half_up(value);
+    rounded.rescale(2);
+    if rounded.scale() != 2 {
+        // Too large for two decimals (only absurd input gets here).
+        return format!("{:.2}", score_half_up(value));
+    }
+    // Integer formatting is much cheaper than Decimal's Display, and findings print many numbers.
+    let cents = rounded.mantissa();
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", cents / 100, cents % 100)
 }
 
 /// A number as a person writes it in a formula: `6017.00` → `6017`, `0.50` → `0.5`.

@@ -108,20 +108,22 @@ fn rate(ctx: &mut Ctx<'_>, source: FundsSource, row: &FundsRow) {
         return;
     };
     let rounding = ctx.profile.rate_rounding;
-    let (rule, how) = match rounding::execution_rate(executed, budget, rounding) {
-        Some(rule) => (
-            rule,
+    let rule = match rounding::execution_rate(executed, budget, rounding) {
+        Some(rule) => rule,
+        None if source == FundsSource::Total => return, // zero-budget says it.
+        None => Decimal::ZERO,
+    };
+    if !ctx.matches(printed, rule) {
+        let how = if budget.is_zero() {
+            "全年预算数为0时执行率填0.00".to_owned()
+        } else {
             format!(
                 "{}/{}×100，{}",
                 plain(executed),
                 plain(budget),
                 rounding_words(rounding)
-            ),
-        ),
-        None if source == FundsSource::Total => return, // zero-budget says it.
-        None => (Decimal::ZERO, "全年预算数为0时执行率填0.00".to_owned()),
-    };
-    if !ctx.matches(printed, rule) {
+            )
+        };
         ctx.push(
             Code::Rate,
             Place::Path(format!("funds.{}.rate", source.key())),

@@ -115,27 +115,30 @@ fn execution_as_indicator(ctx: &mut Ctx<'_>) {
 }
 
 fn duplicate_indicator(ctx: &mut Ctx<'_>) {
-    let mut first_seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
-        match first_seen.get(indicator.name.as_str()) {
-            Some(first) => {
-                let message = format!(
-                    "三级指标“{}”重复出现（第{}项与第{}项）",
-                    indicator.name,
-                    first + 1,
-                    index + 1
-                );
-                ctx.push(
-                    Code::DuplicateIndicator,
-                    Place::Indicator(index),
-                    Some(indicator.name.clone()),
-                    None,
-                    message,
-                );
-            }
-            None => {
-                first_seen.insert(indicator.name.as_str(), index);
-            }
+    let indicators = &ctx.form.indicators;
+    // Sorted by name, then by position: a repeat follows the first row of its name.
+    let mut order: Vec<usize> = (0..indicators.len()).collect();
+    order.sort_by(|a, b| indicators[*a].name.cmp(&indicators[*b].name).then(a.cmp(b)));
+    let mut first = None;
+    for pair in order.windows(2) {
+        let (previous, index) = (pair[0], pair[1]);
+        if indicators[previous].name != indicators[index].name {
+            first = None;
+            continue;
         }
+        let first_index = *first.get_or_insert(previous);
+        let name = &indicators[index].name;
+        let message = format!(
+            "三级指标“{name}”重复出现（第{}项与第{}项）",
+            first_index + 1,
+            index + 1
+        );
+        ctx.push(
+            Code::DuplicateIndicator,
+            Place::Indicator(index),
+            Some(name.clone()),
+            None,
+            message,
+        );
     }
 }
