@@ -1,0 +1,312 @@
+//! The funds table (项目资金): its header, the four source rows, and the budget-execution
+//! indicator carried by the 年度资金总额 row.
+//!
+//! The header names the columns (`年初预算数 全年预算数 全年执行数 分数 执行率(%) 得分` in the
+//! Shanghai forms, `分值` and other orders elsewhere) and the unit. Values are taken by column when
+//! the data row lines up with the header, else in header order. Amounts in 元 are converted to
+//! 万元 exactly, with a warning, because the canonical JSON holds 万元.
+
+use jixiao_core::model::{Execution, Funds, FundsRow, FundsSource};
+use rust_decimal::Decimal;
+
+use super::Notes;
+use super::clean::{Amount, amount, clean, key};
+use crate::cells::Row;
+
+/// A column of the funds table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Initial,
+    Adjusted,
+    Executed,
+    Weight,
+    Rate,
+    Score,
+}
+
+/// The order of the national template, used when a form has no header row.
+const DEFAULT_ORDER: [Column; 6] = [
+    Column::Initial,
+    Column::Adjusted,
+    Column::Executed,
+    Column::Weight,
+    Column::Rate,
+    Column::Score,
+];
+
+/// The unit the amounts are printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Wan,
+    Yuan,
+}
+
+/// The funds table as it is read.
+#[derive(Debug, Default)]
+pub(crate) struct FundsTable {
+    columns: Vec<(usize, Column)>,
+    yuan: bool,
+    header_line: Option<usize>,
+    rows: [Option<FundsRow>; 4],
+    execution: Option<Execution>,
+}
+
+/// Whether a row is the funds header: it names 年初预算数 or 全年预算数.
+pub(crate) fn is_header(row: &Row) -> bool {
+    row.non_empty().any(|cell| {
+        let key = key(&cell.text);
+        key.contains("年初预算") || key.contains("全年预算")
+    })
+}
+
+/// The funds source a row is about, with the index of its label cell among the non-empty cells.
+pub(crate) fn source_of(row: &Row) -> Option<(FundsSource, usize)> {
+    row.non_empty()
+        .take(2)
+        .enumerate()
+        .find_map(|(index, cell)| source_of_label(&key(&cell.text)).map(|source| (source, index)))
+}
+
+fn source_of_label(key: &str) -> Option<FundsSource> {
+    match key {
+        "年度资金总额" | "资金总额" | "年度资金总额(万元)" | "年度资金总额(元)" => {
+            Some(FundsSource::Total)
+        }
+        "当年财政拨款" | "本年财政拨款" | "财政拨款" | "财政拨款资金" => {
+            Some(FundsSource::Appropriation)
+        }
+        "上年结转资金" | "上年结转" | "上年结余资金" | "上年结转结余资金" => {
+            Some(FundsSource::Carryover)
+        }
+        "其他资金" | "其它资金" => Some(FundsSource::Other),
+        _ => None,
+    }
+}
+
+fn column_of(key: &str) -> Option<Column> {
+    if key.contains("执行率") {
+        Some(Column::Rate)
+    } else if key.contains("年初预算") {
+        Some(Column::Initial)
+    } else if key.contains("全年预算") || key.contains("调整后预算") {
+        Some(Column::Adjusted)
+    } else if key.contains("执行数") || key.contains("实际执行") || key.contains("实际支出")
+    {
+        Some(Column::Executed)
+    } else if key.contains("分值") || key.contains("分数") || key.contains("权重") {
+        Some(Column::Weight)
+    } else if key.contains("得分") {
+        Some(Column::Score)
+    } else {
+        None
+    }
+}
+
+fn unit_of(key: &str) -> Option<Unit> {
+    if key.contains("万元") {
+        Some(Unit::Wan)
+    } else if key.contains("(元)") || key.ends_with('元') {
+        Some(Unit::Yuan)
+    } else {
+        None
+    }
+}
+
+impl FundsTable {
+    /// Reads the header row: the column of each value and the unit.
+    pub(crate) fn header(&mut self, row: &Row, notes: &mut Notes) {
+        self.header_line = Some(row.line);
+        self.columns = row
+            .non_empty()
+            .filter_map(|cell| column_of(&key(&cell.text)).map(|column| (cell.column, column)))
+            .collect();
+        let unit = row.non_empty().find_map(|cell| unit_of(&key(&cell.text)));
+        self.yuan = unit == Some(Unit::Yuan);
+        if self.yuan {
+            notes.warn(
+                row.line,
+                "项目资金的单位是元，金额已换算为万元（除以10000）".to_owned(),
+            );
+        }
+    }
+
+    /// Reads one source row (年度资金总额, 当年财政拨款, 上年结转资金, 其他资金).
+    pub(crate) fn data(&mut self, row: &Row, source: FundsSource, label: usize, notes: &mut Notes) {
+        let values: Vec<_> = row.non_empty().skip(label + 1).collect();
+        let mut by_column: Vec<(Column, &str)> = Vec::new();
+        let aligned = !self.columns.is_empty()
+            && values.iter().all(|cell| {
+                self.columns
+                    .iter()
+                    .any(|(column, _)| *column == cell.column)
+            });
+        if aligned {
+            for cell in &values {
+                if let Some((_, column)) = self.columns.iter().find(|(c, _)| *c == cell.column) {
+                    by_column.push((*column, cell.text.as_str()));
+                }
+            }
+        } else {
+            let order: Vec<Column> = if self.columns.is_empty() {
+                if self.header_line.is_none() {
+                    notes.warn(
+                        row.line,
+                        "项目资金没有表头，按“年初预算数 全年预算数 全年执行数 分值 执行率 得分”的顺序读取"
+                            .to_owned(),
+                    );
+                }
+                DEFAULT_ORDER.to_vec()
+            } else {
+                self.columns.iter().map(|(_, column)| *column).collect()
+            };
+            if values.len() != order.len() {
+                notes.warn(
+                    row.line,
+                    format!(
+                        "{}行有{}个数值，表头有{}列，按顺序读取",
+                        source.label(),
+                        values.len(),
+                        order.len()
+                    ),
+                );
+            }
+            for (column, cell) in order.iter().zip(&values) {
+                by_column.push((*column, cell.text.as_str()));
+            }
+        }
+
+        let mut funds_row = FundsRow {
+            initial: None,
+            adjusted: None,
+            executed: None,
+            rate: None,
+        };
+        let mut execution = Execution {
+            weight: None,
+            rate: None,
+            score: None,
+        };
+        for (column, text) in by_column {
+            let value = match amount(text) {
+                Amount::Blank => None,
+                Amount::Number(value) => Some(value),
+                Amount::Unreadable(text) => {
+                    notes.warn(
+                        row.line,
+                        format!("{}行的“{}”不是数字，记为空", source.label(), clean(&text)),
+                    );
+                    None
+                }
+            };
+            let is_amount = matches!(
+                column,
+                Column::Initial | Column::Adjusted | Column::Executed
+            );
+            let value = if is_amount && self.yuan {
+                value.map(yuan_to_wan)
+            } else {
+                value
+            };
+            match column {
+                Column::Initial => funds_row.initial = value,
+                Column::Adjusted => funds_row.adjusted = value,
+                Column::Executed => funds_row.executed = value,
+                Column::Rate => {
+                    funds_row.rate = value;
+                    execution.rate = value;
+                }
+                Column::Weight => execution.weight = value,
+                Column::Score => execution.score = value,
+            }
+        }
+        if let Some(slot) = self.rows.get_mut(source_index(source)) {
+            if slot.is_some() {
+                notes.warn(
+                    row.line,
+                    format!("{}行重复出现，以这一行为准", source.label()),
+                );
+            }
+            *slot = Some(funds_row);
+        }
+        if source == FundsSource::Total {
+            self.execution = Some(execution);
+        }
+    }
+
+    /// Whether the 年度资金总额 row was read.
+    pub(crate) fn has_total(&self) -> bool {
+        self.rows.first().is_some_and(Option::is_some)
+    }
+
+    /// The line of the header, if any.
+    pub(crate) fn header_line(&self) -> Option<usize> {
+        self.header_line
+    }
+
+    /// The funds and execution; missing rows are empty, with a warning at `line`.
+    pub(crate) fn finish(self, line: usize, notes: &mut Notes) -> (Funds, Execution) {
+        let [total, appropriation, carryover, other] = self.rows;
+        let mut take = |row: Option<FundsRow>, source: FundsSource| {
+            row.unwrap_or_else(|| {
+                notes.warn(line, format!("没有找到{}行，记为空", source.label()));
+                FundsRow {
+                    initial: None,
+                    adjusted: None,
+                    executed: None,
+                    rate: None,
+                }
+            })
+        };
+        let funds = Funds {
+            total: take(total, FundsSource::Total),
+            appropriation: take(appropriation, FundsSource::Appropriation),
+            carryover: take(carryover, FundsSource::Carryover),
+            other: take(other, FundsSource::Other),
+        };
+        let execution = self.execution.unwrap_or(Execution {
+            weight: None,
+            rate: None,
+            score: None,
+        });
+        (funds, execution)
+    }
+}
+
+fn source_index(source: FundsSource) -> usize {
+    match source {
+        FundsSource::Total => 0,
+        FundsSource::Appropriation => 1,
+        FundsSource::Carryover => 2,
+        FundsSource::Other => 3,
+    }
+}
+
+/// 元 → 万元, exactly: the printed digits move four places, then trailing zeros beyond two
+/// decimals are dropped (`400000.00` → `40.00`, `123456.78` → `12.345678`).
+fn yuan_to_wan(value: Decimal) -> Decimal {
+    let mut wan = value;
+    if wan.set_scale(value.scale() + 4).is_err() {
+        return value.checked_div(Decimal::from(10_000)).unwrap_or(value);
+    }
+    let mut normal = wan.normalize();
+    if normal.scale() < 2 {
+        normal.rescale(2);
+    }
+    normal
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    #[test]
+    fn yuan_become_wan_exactly() {
+        let wan = |text: &str| yuan_to_wan(Decimal::from_str(text).unwrap_or_default()).to_string();
+        assert_eq!(wan("400000.00"), "40.00");
+        assert_eq!(wan("123456.78"), "12.345678");
+        assert_eq!(wan("0"), "0.00");
+        assert_eq!(wan("302000"), "30.20");
+    }
+}

@@ -1,0 +1,135 @@
+//! The 年度总体目标 block: the row after `预期目标 … 实际完成情况`, plus the rows that continue it.
+//!
+//! Goal text is plain text in the canonical JSON: `<p>` markup is removed and paragraphs are
+//! joined by `\n`. A goal that a page break cut continues on a later row, usually alone in a
+//! column that does not line up with either goal; the reader gives such a fragment to the goal
+//! that does not end a sentence, and joins it directly (`…提供` + `坚强思想保证。`), since both
+//! halves are one paragraph.
+
+use super::clean::{clean, ends_sentence, key, paragraphs};
+use crate::cells::Row;
+
+/// Which goal a cell belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Expected,
+    Actual,
+}
+
+/// The goals as they are read.
+#[derive(Debug, Default)]
+pub(crate) struct GoalsTable {
+    expected_column: usize,
+    actual_column: usize,
+    expected: Vec<String>,
+    actual: Vec<String>,
+}
+
+/// Whether a row is the goals header: it names 预期目标 and 实际完成情况.
+pub(crate) fn is_header(row: &Row) -> bool {
+    let keys: Vec<String> = row.non_empty().map(|cell| key(&cell.text)).collect();
+    keys.iter().any(|key| key == "预期目标") && keys.iter().any(|key| key.starts_with("实际完成"))
+}
+
+/// Whether a cell is a piece of the block's own label (`年度 总体 目标`, split over rows).
+fn is_label_piece(text: &str) -> bool {
+    let text = clean(text);
+    (text.chars().count() >= 2 && "年度总体目标".contains(text.as_str()))
+        || text == "预期目标"
+        || text.starts_with("实际完成情况")
+}
+
+impl GoalsTable {
+    /// Reads the header: the columns of the two goals.
+    pub(crate) fn header(&mut self, row: &Row) {
+        for cell in row.non_empty() {
+            let key = key(&cell.text);
+            if key == "预期目标" {
+                self.expected_column = cell.column;
+            } else if key.starts_with("实际完成") {
+                self.actual_column = cell.column;
+            }
+        }
+        if self.actual_column <= self.expected_column {
+            self.actual_column = self.expected_column + 1;
+        }
+    }
+
+    /// Reads a row of goal text: the first one, or one that continues it.
+    pub(crate) fn content(&mut self, row: &Row) {
+        let cells: Vec<(usize, Vec<String>)> = row
+            .non_empty()
+            .filter(|cell| !is_label_piece(&cell.text))
+            .map(|cell| (cell.column, paragraphs(&cell.text)))
+            .filter(|(_, text)| !text.is_empty())
+            .collect();
+        match cells.as_slice() {
+            [] => {}
+            [(column, text)] => {
+                let side = self.side_of_fragment(*column);
+                self.append(side, text.clone());
+            }
+            [(first_column, first), (second_column, second)]
+                if self.nearest(*first_column) == self.nearest(*second_column) =>
+            {
+                // Both cells are nearer one goal: they still are the two goals, in order.
+                self.append(Side::Expected, first.clone());
+                self.append(Side::Actual, second.clone());
+            }
+            _ => {
+                for (column, text) in cells {
+                    let side = self.nearest(column);
+                    self.append(side, text);
+                }
+            }
+        }
+    }
+
+    /// The goals: paragraphs joined by `\n`.
+    pub(crate) fn finish(self) -> (String, String) {
+        (self.expected.join("\n"), self.actual.join("\n"))
+    }
+
+    /// Whether any goal text was read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.expected.is_empty() && self.actual.is_empty()
+    }
+
+    /// Where a lone cell goes: the goal a page break cut, if exactly one is unfinished; else the
+    /// goal whose column is nearest.
+    fn side_of_fragment(&self, column: usize) -> Side {
+        let unfinished = |paragraphs: &[String]| {
+            paragraphs
+                .last()
+                .is_some_and(|paragraph| !ends_sentence(paragraph))
+        };
+        match (unfinished(&self.expected), unfinished(&self.actual)) {
+            (true, false) => Side::Expected,
+            (false, true) => Side::Actual,
+            _ => self.nearest(column),
+        }
+    }
+
+    fn nearest(&self, column: usize) -> Side {
+        if column.abs_diff(self.expected_column) <= column.abs_diff(self.actual_column) {
+            Side::Expected
+        } else {
+            Side::Actual
+        }
+    }
+
+    fn append(&mut self, side: Side, text: Vec<String>) {
+        let goal = match side {
+            Side::Expected => &mut self.expected,
+            Side::Actual => &mut self.actual,
+        };
+        let mut text = text.into_iter();
+        if let Some(last) = goal.last_mut()
+            && let Some(first) = text.next()
+        {
+            // A fragment continues the paragraph it was cut from.
+            last.push_str(&first);
+        }
+        goal.extend(text);
+    }
+}

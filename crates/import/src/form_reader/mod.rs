@@ -1,0 +1,576 @@
+//! The form reader: cell grid → canonical forms. This is the finaliser of the two-stage import
+//! (hledger's reader + `journalFinalise`): every importer produces the grid of [`crate::cells`],
+//! and this module alone knows the layout of a 财政项目支出绩效自评表.
+//!
+//! A document holds forms one after another, each starting at its title
+//! `财政项目支出绩效自评表`. Within a form, rows are recognised by their labels (项目名称, 主管部门,
+//! 实施单位, the funds header and its rows, 预期目标 … 实际完成情况, the indicator header, 总分,
+//! 评分等级), not by their position, so that shifted or missing cells do not derail the reader.
+//! The sections have their own (private) modules: `funds`, `goals`, `indicators`, with `labels`
+//! for the level-label vocabulary and `clean` for text and number rules.
+//!
+//! A form that lacks something it cannot do without (its year, 项目名称, 年度资金总额 row, indicator
+//! table or 总分 row) is reported as an [`ImportError`] and skipped; the other forms are kept.
+//! Anything read with a doubt is an [`ImportWarning`]. The reader never panics and never invents a
+//! value: a number that the document lost is `None`.
+
+mod clean;
+mod funds;
+mod goals;
+mod indicators;
+mod labels;
+
+use jixiao_core::model::{Form, Goals, Total};
+
+use self::clean::{clean, fold, key, number, shorten};
+use self::funds::FundsTable;
+use self::goals::GoalsTable;
+use self::indicators::IndicatorTable;
+use crate::cells::Row;
+use crate::{Import, ImportError, ImportWarning};
+
+/// The title that starts every form.
+pub const TITLE: &str = "财政项目支出绩效自评表";
+
+/// Reads every form of a grid. Forms that fail are reported in [`Import::errors`] and skipped.
+pub fn read_forms(rows: &[Row]) -> Import {
+    let mut import = Import::default();
+    let starts = form_starts(rows);
+    let Some(&(first_start, _)) = starts.first() else {
+        let first = rows.iter().find(|row| !row.is_blank());
+        import.errors.push(ImportError {
+            file: None,
+            line: first.map_or(1, |row| row.line),
+            found: first.map_or_else(|| "空文件".to_owned(), row_text),
+            expected: format!("标题“{TITLE}”"),
+            form: None,
+        });
+        return import;
+    };
+    if let Some(stray) = rows
+        .get(..first_start)
+        .unwrap_or_default()
+        .iter()
+        .find(|row| !row.is_blank())
+    {
+        import.warnings.push(ImportWarning {
+            file: None,
+            line: stray.line,
+            message: format!("第一张表的标题之前有内容“{}”，已忽略", row_text(stray)),
+            form: None,
+        });
+    }
+
+    for (index, &(start, titled)) in starts.iter().enumerate() {
+        let next = starts.get(index + 1);
+        let end = match next {
+            Some(&(next_start, next_titled)) => End {
+                line: rows.get(next_start).map_or(0, |row| row.line),
+                found: if next_titled {
+                    "下一张表的标题".to_owned()
+                } else {
+                    "下一张表的项目名称".to_owned()
+                },
+            },
+            None => End {
+                line: rows.last().map_or(1, |row| row.line + 1),
+                found: "文件结尾".to_owned(),
+            },
+        };
+        let stop = next.map_or(rows.len(), |&(next_start, _)| next_start);
+        let form_rows = rows.get(start..stop).unwrap_or_default();
+        if !titled {
+            if let Some(first) = form_rows.first() {
+                import.errors.push(ImportError {
+                    file: None,
+                    line: first.line,
+                    found: row_text(first),
+                    expected: format!("标题“{TITLE}”（这张表没有标题）"),
+                    form: project_of(first),
+                });
+            }
+            continue;
+        }
+        match FormReader::default().read(form_rows, &end) {
+            Ok((form, warnings)) => {
+                import.forms.push(form);
+                import.warnings.extend(warnings);
+            }
+            Err(error) => import.errors.push(error),
+        }
+    }
+    import
+}
+
+/// Warnings gathered while a form is read: line and message.
+#[derive(Debug, Default)]
+pub(crate) struct Notes {
+    items: Vec<(usize, String)>,
+}
+
+impl Notes {
+    pub(crate) fn warn(&mut self, line: usize, message: String) {
+        self.items.push((line, message));
+    }
+}
+
+/// Where a form's rows end: the next form's first line, or one past the end of the file.
+struct End {
+    line: usize,
+    found: String,
+}
+
+/// The index of each form's first row, and whether it is a title. A 项目名称 row starts a form
+/// without a title when the open form already has one (its title was lost).
+fn form_starts(rows: &[Row]) -> Vec<(usize, bool)> {
+    let mut starts = Vec::new();
+    let mut has_project = false;
+    for (index, row) in rows.iter().enumerate() {
+        if is_title(row) {
+            starts.push((index, true));
+            has_project = false;
+        } else if is_project_row(row) {
+            if has_project || starts.is_empty() {
+                starts.push((index, false));
+            }
+            has_project = true;
+        }
+    }
+    starts
+}
+
+/// A title row: a short cell holding the title and no sentence punctuation (the year or the
+/// unit may stand around it), so that a goal that mentions the title does not start a form.
+fn is_title(row: &Row) -> bool {
+    const ROOM: usize = 24;
+    row.non_empty().any(|cell| {
+        let text = clean(&cell.text);
+        text.contains(TITLE)
+            && text.chars().count() <= TITLE.chars().count() + ROOM
+            && !text.contains(['，', '。', '；', '：', ',', ';', ':', '、'])
+    })
+}
+
+fn is_project_row(row: &Row) -> bool {
+    row.non_empty()
+        .next()
+        .and_then(|cell| labelled(&cell.text))
+        .is_some_and(|(label, _)| label == Label::Project)
+}
+
+fn project_of(row: &Row) -> Option<String> {
+    labelled_values(row)
+        .into_iter()
+        .find_map(|(label, value)| (label == Label::Project).then_some(value)?)
+}
+
+/// A label of the form's header rows, or of the 评分等级 row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Project,
+    Department,
+    ImplementingUnit,
+    Grade,
+}
+
+impl Label {
+    fn name(self) -> &'static str {
+        match self {
+            Label::Project => "项目名称",
+            Label::Department => "主管部门",
+            Label::ImplementingUnit => "实施单位",
+            Label::Grade => "评分等级",
+        }
+    }
+}
+
+/// The label a cell holds, with the value printed after it in the same cell, if any
+/// (`项目名称：课题研究`, as DOCX and HTML extractions give).
+fn labelled(text: &str) -> Option<(Label, Option<String>)> {
+    let cleaned = clean(text);
+    let folded = fold(&cleaned);
+    let label_text = folded
+        .split_once(':')
+        .map_or(folded.as_str(), |(label, _)| label);
+    let label = match label_text {
+        "项目名称" => Label::Project,
+        "主管部门" | "主管部门及代码" => Label::Department,
+        "实施单位" | "项目实施单位" => Label::ImplementingUnit,
+        "评分等级" | "自评等级" | "绩效等级" | "等级" => Label::Grade,
+        _ => return None,
+    };
+    let value = cleaned
+        .split_once([':', '：'])
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty());
+    Some((label, value))
+}
+
+/// Each label of a row with its value: printed in the same cell, else the next cell (unless that
+/// is a label too); `None` when the form left it blank.
+fn labelled_values(row: &Row) -> Vec<(Label, Option<String>)> {
+    let cells: Vec<_> = row.non_empty().collect();
+    let mut found = Vec::new();
+    for (index, cell) in cells.iter().enumerate() {
+        let Some((label, inline)) = labelled(&cell.text) else {
+            continue;
+        };
+        let value = inline.or_else(|| {
+            cells
+                .get(index + 1..)
+                .unwrap_or_default()
+                .first()
+                .filter(|next| labelled(&next.text).is_none())
+                .map(|next| clean(&next.text))
+        });
+        found.push((label, value));
+    }
+    found
+}
+
+/// A row as an error message shows it: its cells, cleaned, separated by spaces, shortened.
+fn row_text(row: &Row) -> String {
+    let text: Vec<String> = row.non_empty().map(|cell| clean(&cell.text)).collect();
+    shorten(&text.join(" "))
+}
+
+/// The `2024` of `(2024年度)`, `(2024 年度)`, `（２０２４年度）` or `2024年度财政项目…`.
+fn year_in(text: &str) -> Option<i32> {
+    let folded = fold(&clean(text));
+    let (before, _) = folded.split_once("年度")?;
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if digits.len() != 4 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The part of the form the reader is in; decides what an unlabelled row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+enum Section {
+    #[default]
+    Preamble,
+    Header,
+    Funds,
+    Goals,
+    Indicators,
+    Tail,
+}
+
+/// A row and its text, remembered to say where something was expected.
+type Place = (usize, String);
+
+#[derive(Debug, Default)]
+struct FormReader {
+    year: Option<i32>,
+    project: Option<(usize, String)>,
+    department: Option<String>,
+    implementing_unit: Option<String>,
+    funds: FundsTable,
+    goals: GoalsTable,
+    goals_line: Option<usize>,
+    indicators: IndicatorTable,
+    total: Option<Total>,
+    grade: Option<String>,
+    section: Section,
+    notes: Notes,
+    /// The first row after the title and the year: where the year or 项目名称 was expected.
+    after_title: Option<Place>,
+    /// The row that ended the header and funds rows: where 年度资金总额 was expected.
+    after_funds: Option<Place>,
+    /// The row that ended the indicator rows: where the table was expected.
+    after_indicators: Option<Place>,
+}
+
+impl FormReader {
+    fn read(mut self, rows: &[Row], end: &End) -> Result<(Form, Vec<ImportWarning>), ImportError> {
+        let mut after_break = false;
+        for (index, row) in rows.iter().enumerate() {
+            if row.is_blank() {
+                after_break = true;
+                continue;
+            }
+            if index == 0 {
+                self.year = row.non_empty().find_map(|cell| year_in(&cell.text));
+            } else {
+                if self.after_title.is_none() && self.project.is_none() {
+                    self.after_title = Some((row.line, row_text(row)));
+                }
+                self.row(row, after_break);
+            }
+            after_break = false;
+        }
+        self.finish(end)
+    }
+
+    fn row(&mut self, row: &Row, after_break: bool) {
+        let keys: Vec<String> = row.non_empty().map(|cell| key(&cell.text)).collect();
+        let first_key = keys.first().map(String::as_str).unwrap_or_default();
+        let labels: Vec<Label> = row
+            .non_empty()
+            .take(2)
+            .filter_map(|cell| labelled(&cell.text).map(|(label, _)| label))
+            .collect();
+
+        if labels.first().is_some_and(|label| *label != Label::Grade) {
+            self.enter(Section::Header, row);
+            self.header_row(row);
+        } else if self.section != Section::Indicators && funds::is_header(row) {
+            self.enter(Section::Funds, row);
+            self.funds.header(row, &mut self.notes);
+        } else if self.section != Section::Indicators
+            && let Some((source, label)) = funds::source_of(row)
+        {
+            self.enter(Section::Funds, row);
+            self.funds.data(row, source, label, &mut self.notes);
+        } else if goals::is_header(row) {
+            self.enter(Section::Goals, row);
+            self.goals.header(row);
+            self.goals_line = Some(row.line);
+        } else if indicators::is_header(row) {
+            self.enter(Section::Indicators, row);
+            self.indicators.header(row);
+        } else if matches!(first_key, "总分" | "合计" | "总计") {
+            self.enter(Section::Tail, row);
+            self.total_row(row);
+        } else if labels.contains(&Label::Grade) {
+            self.enter(Section::Tail, row);
+            self.grade_row(row);
+        } else {
+            match self.section {
+                Section::Preamble if self.year.is_none() => {
+                    match row.non_empty().find_map(|cell| year_in(&cell.text)) {
+                        Some(year) => {
+                            self.year = Some(year);
+                            // 项目名称 is expected after the year, not on its row.
+                            if self
+                                .after_title
+                                .as_ref()
+                                .is_some_and(|(line, _)| *line == row.line)
+                            {
+                                self.after_title = None;
+                            }
+                        }
+                        None => self.ignore(row),
+                    }
+                }
+                Section::Goals => self.goals.content(row),
+                Section::Indicators => self.indicators.row(row, after_break, &mut self.notes),
+                Section::Preamble | Section::Header | Section::Funds | Section::Tail => {
+                    self.ignore(row);
+                }
+            }
+        }
+    }
+
+    /// Moves to `section`, remembering where the sections before it ended.
+    fn enter(&mut self, section: Section, row: &Row) {
+        if section > Section::Funds && self.after_funds.is_none() {
+            self.after_funds = Some((row.line, row_text(row)));
+        }
+        if section > Section::Indicators && self.after_indicators.is_none() {
+            self.after_indicators = Some((row.line, row_text(row)));
+        }
+        self.section = self.section.max(section);
+    }
+
+    fn ignore(&mut self, row: &Row) {
+        self.notes
+            .warn(row.line, format!("无法识别的行“{}”，已忽略", row_text(row)));
+    }
+
+    /// 项目名称, 主管部门, 实施单位: each label is followed by its value, wherever the columns are.
+    fn header_row(&mut self, row: &Row) {
+        for (label, value) in labelled_values(row) {
+            let Some(value) = value else {
+                self.notes
+                    .warn(row.line, format!("{}没有填写，记为空", label.name()));
+                continue;
+            };
+            match label {
+                Label::Project => self.project = Some((row.line, value)),
+                Label::Department => self.department = Some(value),
+                Label::ImplementingUnit => self.implementing_unit = Some(value),
+                Label::Grade => self.grade = Some(value),
+            }
+        }
+    }
+
+    /// The 总分 row: the 总分 (weight) and 得分 numbers, in that order.
+    fn total_row(&mut self, row: &Row) {
+        let mut numbers = Vec::new();
+        let mut cells = row.non_empty().skip(1);
+        while let Some(cell) = cells.next() {
+            if let Some((Label::Grade, inline)) = labelled(&cell.text) {
+                // Some layouts print 评分等级 on the 总分 row.
+                self.grade = inline.or_else(|| cells.next().map(|cell| clean(&cell.text)));
+                break;
+            }
+            if let Some(value) = number(&cell.text) {
+                numbers.push((cell.column, value));
+            }
+        }
+        let total = match numbers.as_slice() {
+            [(_, weight), (_, score), ..] => {
+                if numbers.len() > 2 {
+                    self.notes.warn(
+                        row.line,
+                        format!("总分行有{}个数字，取前两个", numbers.len()),
+                    );
+                }
+                Total {
+                    weight: Some(*weight),
+                    score: Some(*score),
+                }
+            }
+            [(column, value)] => {
+                let is_score = self.indicators.score_column() == Some(*column);
+                self.notes.warn(
+                    row.line,
+                    format!(
+                        "总分行只有一个数字，按列记为{}，另一个记为空",
+                        if is_score { "得分" } else { "总分" }
+                    ),
+                );
+                Total {
+                    weight: (!is_score).then_some(*value),
+                    score: is_score.then_some(*value),
+                }
+            }
+            [] => {
+                self.notes
+                    .warn(row.line, "总分行没有数字，记为空".to_owned());
+                Total {
+                    weight: None,
+                    score: None,
+                }
+            }
+        };
+        self.total = Some(total);
+    }
+
+    /// The 评分等级 row: the first cell after the label, as printed.
+    fn grade_row(&mut self, row: &Row) {
+        let grade = labelled_values(row)
+            .into_iter()
+            .find_map(|(label, value)| (label == Label::Grade).then_some(value)?);
+        match grade {
+            Some(grade) => self.grade = Some(grade),
+            None => self
+                .notes
+                .warn(row.line, "评分等级没有填写，记为空".to_owned()),
+        }
+    }
+
+    fn finish(mut self, end: &End) -> Result<(Form, Vec<ImportWarning>), ImportError> {
+        let project = self.project.as_ref().map(|(_, project)| project.clone());
+        let error = |place: Option<&Place>, expected: &str| ImportError {
+            file: None,
+            line: place.map_or(end.line, |(line, _)| *line),
+            found: place.map_or_else(|| end.found.clone(), |(_, text)| text.clone()),
+            expected: expected.to_owned(),
+            form: project.clone(),
+        };
+        let Some(year) = self.year else {
+            return Err(error(self.after_title.as_ref(), "年度，如“(2024年度)”"));
+        };
+        let Some((project_line, project_name)) = self.project.clone() else {
+            return Err(error(self.after_title.as_ref(), "“项目名称”行"));
+        };
+        if !self.funds.has_total() {
+            return Err(error(
+                self.after_funds.as_ref(),
+                "项目资金的“年度资金总额”行",
+            ));
+        }
+        if !self.indicators.has_header() {
+            return Err(error(
+                self.after_indicators.as_ref(),
+                "绩效指标表头（一级指标 二级指标 三级指标 …）",
+            ));
+        }
+        let Some(total) = self.total.take() else {
+            return Err(error(None, "“总分”行"));
+        };
+
+        let funds_line = self.funds.header_line().unwrap_or(project_line);
+        let (funds, execution) =
+            std::mem::take(&mut self.funds).finish(funds_line, &mut self.notes);
+        let indicators = std::mem::take(&mut self.indicators).finish(&mut self.notes);
+        if indicators.is_empty() {
+            return Err(error(None, "绩效指标行"));
+        }
+        if self.goals.is_empty() {
+            self.notes.warn(
+                self.goals_line.unwrap_or(funds_line),
+                "没有找到年度总体目标的内容，记为空".to_owned(),
+            );
+        }
+        let (expected, actual) = std::mem::take(&mut self.goals).finish();
+        let department = self.department.take().unwrap_or_else(|| {
+            self.notes
+                .warn(project_line, "没有找到主管部门，记为空".to_owned());
+            String::new()
+        });
+        let implementing_unit = self.implementing_unit.take().unwrap_or_else(|| {
+            self.notes
+                .warn(project_line, "没有找到实施单位，记为空".to_owned());
+            String::new()
+        });
+        let grade = self.grade.take().unwrap_or_else(|| {
+            self.notes.warn(
+                end.line,
+                format!("到{}为止没有找到评分等级行，评分等级记为空", end.found),
+            );
+            String::new()
+        });
+
+        let form = Form {
+            year,
+            project: project_name.clone(),
+            department,
+            implementing_unit,
+            funds,
+            execution,
+            goals: Goals { expected, actual },
+            indicators,
+            total,
+            grade,
+            extra: Default::default(),
+        };
+        let warnings = self
+            .notes
+            .items
+            .into_iter()
+            .map(|(line, message)| ImportWarning {
+                file: None,
+                line,
+                message,
+                form: Some(project_name.clone()),
+            })
+            .collect();
+        Ok((form, warnings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_are_read_from_the_title_block() {
+        assert_eq!(year_in("(2024年度)"), Some(2024));
+        assert_eq!(year_in("(2024 年度)"), Some(2024));
+        assert_eq!(year_in("（２０２４年度）"), Some(2024));
+        assert_eq!(year_in("2024年度财政项目支出绩效自评表"), Some(2024));
+        assert_eq!(year_in("(24年度)"), None);
+        assert_eq!(year_in("年度"), None);
+    }
+}

@@ -1,0 +1,88 @@
+//! jixiao-import: turns published self-evaluation forms (财政项目支出绩效自评表) into canonical
+//! forms ([`jixiao_core::model::Form`]).
+//!
+//! Importing has two stages, like hledger's reader + finaliser. A format importer turns a
+//! document into a format-neutral grid of cells ([`cells`]); today that is [`text`], for the
+//! tab-separated layout a PDF table extraction gives, and XLSX, HTML, DOCX and PDF importers will
+//! produce the same grid. Then [`form_reader`] turns the grid into forms, once for every format.
+//!
+//! An import never fails as a whole and never panics: a form that cannot be read is reported in
+//! [`Import::errors`] (with its line) and skipped, the good forms are kept, and whatever was read
+//! with a doubt is in [`Import::warnings`].
+//!
+//! ```
+//! let text = include_str!("../../../examples/2024-shanghai-cgj-selfeval.txt");
+//! let import = jixiao_import::read_text(text);
+//! assert_eq!(import.forms.len(), 15);
+//! assert!(import.errors.is_empty());
+//! assert_eq!(import.forms[0].project, "课题研究");
+//! assert_eq!(import.forms[0].funds.total.initial.unwrap().to_string(), "40.00");
+//! ```
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
+pub mod cells;
+mod diagnostics;
+pub mod form_reader;
+pub mod text;
+
+pub use diagnostics::{ImportError, ImportWarning};
+pub use jixiao_core::model::Form;
+
+/// The result of an import: the forms that were read, and what went wrong or was doubtful.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Import {
+    /// The forms read, in document order.
+    pub forms: Vec<Form>,
+    /// Doubts about forms that were kept (a lost cell, a converted unit, …).
+    pub warnings: Vec<ImportWarning>,
+    /// Forms that could not be read and were skipped.
+    pub errors: Vec<ImportError>,
+}
+
+impl Import {
+    /// Names the file the import came from in every error and warning.
+    pub fn in_file(mut self, file: impl Into<String>) -> Import {
+        let file = file.into();
+        for error in &mut self.errors {
+            error.file = Some(file.clone());
+        }
+        for warning in &mut self.warnings {
+            warning.file = Some(file.clone());
+        }
+        self
+    }
+}
+
+/// Reads every form of a text layout (tab-separated cells, one table row per line).
+pub fn read_text(text: &str) -> Import {
+    form_reader::read_forms(&text::grid(text))
+}
+
+/// Reads every form of a text layout given as bytes: UTF-8 (with or without a byte-order mark),
+/// UTF-16 with a byte-order mark, or GBK/GB18030.
+pub fn read_bytes(bytes: &[u8]) -> Import {
+    let decoded = text::decode(bytes);
+    let mut import = read_text(&decoded.text);
+    if decoded.had_errors {
+        import.warnings.insert(
+            0,
+            ImportWarning {
+                file: None,
+                line: 1,
+                message: "文件中有无法解码的字节，已替换为“\u{fffd}”".to_owned(),
+                form: None,
+            },
+        );
+    }
+    import
+}
