@@ -16,7 +16,7 @@ pub struct Args {
 pub enum Command {
     /// 审核自评表：按规则重新计算并列出所有问题
     Audit {
-        /// 自评表文件（规范JSON：单张表或数组）
+        /// 自评表文件（规范JSON或文本版式）、目录（递归读取）或 `-`（标准输入）
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
@@ -28,9 +28,33 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DenyLevel::Error)]
         deny: DenyLevel,
     },
+    /// 导入：把自评表（JSON或文本版式）转为规范JSON或CSV
+    Import {
+        /// 自评表文件、目录（递归读取）或 `-`（标准输入）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出文件（默认标准输出）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 输出格式：json（规范JSON数组）或 csv（每个三级指标一行，带BOM，Excel可直接打开）
+        #[arg(long, value_enum, default_value_t = ImportFormat::Json)]
+        format: ImportFormat,
+    },
+    /// 输出自评表：text 为公开文档的制表符分隔版式
+    Render {
+        /// 自评表文件、目录或 `-`
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出文件（默认标准输出）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
+        format: RenderFormat,
+    },
     /// 评分：每张表一行，上报总分与等级、规则总分与等级、差额
     Score {
-        /// 自评表文件
+        /// 自评表文件、目录或 `-`
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
@@ -65,6 +89,17 @@ pub struct ProfileArg {
 pub enum AuditFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,16 +1,24 @@
 //! One short function per subcommand: read, call the library, print.
+//!
+//! Forms are handled as they are read, so a large document streams through.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 use anstream::stdout;
+use anyhow::Context;
 use jixiao_core::audit::{self, Audit};
 use jixiao_core::report::FormReport;
 use jixiao_core::rounding::two_places;
 use jixiao_core::{Form, Profile, Severity};
+use jixiao_render::csv::CsvWriter;
 
-use crate::args::{Args, AuditFormat, Command, DenyLevel, ProfilesAction};
-use crate::input::{self, Document};
-use crate::output::{BOLD, DIM, severity_style, signed};
+use crate::args::{
+    Args, AuditFormat, Command, DenyLevel, ImportFormat, ProfilesAction, RenderFormat,
+};
+use crate::input;
+use crate::output::{BOLD, DIM, JsonArray, severity_style, signed};
 
 /// What a run found, for the exit code.
 #[derive(Debug, Default)]
@@ -42,22 +50,22 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             deny,
         } => {
             let profile = input::profile(&profile.profile)?;
-            let (documents, input_failed) = input::read_all(&files);
-            let denied = audit_command(&documents, &profile, format, deny)?;
-            Ok(Outcome {
-                input_failed,
-                denied,
-            })
+            audit_command(&files, &profile, format, deny)
         }
         Command::Score { files, profile } => {
             let profile = input::profile(&profile.profile)?;
-            let (documents, input_failed) = input::read_all(&files);
-            score_command(&documents, &profile)?;
-            Ok(Outcome {
-                input_failed,
-                denied: false,
-            })
+            score_command(&files, &profile)
         }
+        Command::Import {
+            files,
+            output,
+            format,
+        } => import_command(&files, output.as_deref(), format),
+        Command::Render {
+            files,
+            output,
+            format,
+        } => render_command(&files, output.as_deref(), format),
         Command::Schema => {
             let schema = schemars::schema_for!(Vec<Form>);
             writeln!(stdout(), "{}", serde_json::to_string_pretty(&schema)?)?;
@@ -83,60 +91,55 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
 }
 
-fn forms(documents: &[Document]) -> impl Iterator<Item = &Form> {
-    documents.iter().flat_map(|document| document.forms.iter())
-}
-
-/// Prints the audit; returns whether a finding reached the deny level.
 fn audit_command(
-    documents: &[Document],
+    files: &[std::path::PathBuf],
     profile: &Profile,
     format: AuditFormat,
     deny: DenyLevel,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<Outcome> {
     let deny = match deny {
         DenyLevel::Error => Severity::Error,
         DenyLevel::Warning => Severity::Warning,
         DenyLevel::Info => Severity::Info,
     };
-    let audits: Vec<(&Form, Audit)> = forms(documents)
-        .map(|form| (form, audit::audit(form, profile)))
-        .collect();
-    let denied = audits
-        .iter()
-        .any(|(_, audit)| audit.findings.iter().any(|f| f.severity >= deny));
     let mut out = stdout().lock();
-    match format {
-        AuditFormat::Json => {
-            let reports: Vec<FormReport> = audits
-                .iter()
-                .map(|(form, audit)| FormReport::new(form, profile, audit))
-                .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&reports)?)?;
-        }
-        AuditFormat::Text => {
-            for (form, audit) in &audits {
-                print_form_audit(&mut out, form, profile, audit)?;
+    let mut json = JsonArray::default();
+    let mut denied = false;
+    let mut counts = [0usize; 3];
+    let mut n_forms = 0;
+    let input_failed = input::each_form_batch(files, |_, forms| {
+        for form in &forms {
+            let result = audit::audit(form, profile);
+            n_forms += 1;
+            for finding in &result.findings {
+                denied |= finding.severity >= deny;
+                counts[finding.severity as usize] += 1;
             }
-            let count = |severity| {
-                audits
-                    .iter()
-                    .flat_map(|(_, a)| &a.findings)
-                    .filter(|f| f.severity == severity)
-                    .count()
-            };
-            writeln!(
-                out,
-                "{BOLD}共{}张表（配置：{}）：错误{}，警告{}，提示{}{BOLD:#}",
-                audits.len(),
-                profile.name,
-                count(Severity::Error),
-                count(Severity::Warning),
-                count(Severity::Info)
-            )?;
+            match format {
+                AuditFormat::Json => {
+                    json.push(&mut out, &FormReport::new(form, profile, &result))?
+                }
+                AuditFormat::Text => print_form_audit(&mut out, form, profile, &result)?,
+            }
         }
+        Ok(())
+    })?;
+    match format {
+        AuditFormat::Json => json.finish(&mut out)?,
+        AuditFormat::Text => writeln!(
+            out,
+            "{BOLD}共{n_forms}张表（配置：{}）：错误{}，警告{}，提示{}{BOLD:#}",
+            profile.name,
+            counts[Severity::Error as usize],
+            counts[Severity::Warning as usize],
+            counts[Severity::Info as usize]
+        )?,
     }
-    Ok(denied)
+    out.flush()?;
+    Ok(Outcome {
+        input_failed,
+        denied,
+    })
 }
 
 fn print_form_audit(
@@ -144,17 +147,9 @@ fn print_form_audit(
     form: &Form,
     profile: &Profile,
     audit: &Audit,
-) -> anyhow::Result<()> {
+) -> io::Result<()> {
     let report = FormReport::new(form, profile, audit);
-    let reported_total = form
-        .total
-        .score
-        .map_or_else(|| "缺失".to_owned(), two_places);
-    let gap = form
-        .total
-        .score
-        .map(|total| signed(audit.scorecard.total - total))
-        .unwrap_or_default();
+    let (reported_total, gap) = reported_and_gap(form, audit.scorecard.total);
     writeln!(
         out,
         "{BOLD}{}{BOLD:#}  上报 {reported_total} {}  规则 {} {}  {DIM}差额 {gap}{DIM:#}",
@@ -176,31 +171,112 @@ fn print_form_audit(
             )?;
         }
     }
-    writeln!(out)?;
-    Ok(())
+    writeln!(out)
 }
 
-fn score_command(documents: &[Document], profile: &Profile) -> anyhow::Result<()> {
-    let mut out = stdout().lock();
-    for form in forms(documents) {
-        let card = jixiao_core::score::score(form, profile);
-        let reported = form
-            .total
-            .score
-            .map_or_else(|| "缺失".to_owned(), two_places);
-        let gap = form
-            .total
-            .score
-            .map(|total| signed(card.total - total))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "{}\t上报 {reported} {}\t规则 {} {}\t差额 {gap}",
-            form.project,
-            form.grade,
-            two_places(card.total),
-            card.grade
-        )?;
+/// The printed total (or `缺失`) and the rule total's gap to it (`-8.12`).
+fn reported_and_gap(form: &Form, rule_total: rust_decimal::Decimal) -> (String, String) {
+    match form.total.score {
+        Some(total) => (two_places(total), signed(rule_total - total)),
+        None => ("缺失".to_owned(), String::new()),
     }
-    Ok(())
+}
+
+fn score_command(files: &[std::path::PathBuf], profile: &Profile) -> anyhow::Result<Outcome> {
+    let mut out = stdout().lock();
+    let input_failed = input::each_form_batch(files, |_, forms| {
+        for form in &forms {
+            let card = jixiao_core::score::score(form, profile);
+            let (reported, gap) = reported_and_gap(form, card.total);
+            writeln!(
+                out,
+                "{}\t上报 {reported} {}\t规则 {} {}\t差额 {gap}",
+                form.project,
+                form.grade,
+                two_places(card.total),
+                card.grade
+            )?;
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(Outcome {
+        input_failed,
+        denied: false,
+    })
+}
+
+/// `-o FILE`, or standard output.
+fn sink(output: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match output {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("{}：无法写入", path.display()))?;
+            Box::new(BufWriter::new(file))
+        }
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    })
+}
+
+fn import_command(
+    files: &[std::path::PathBuf],
+    output: Option<&Path>,
+    format: ImportFormat,
+) -> anyhow::Result<Outcome> {
+    let mut out = sink(output)?;
+    let input_failed = match format {
+        ImportFormat::Json => {
+            let mut json = JsonArray::default();
+            let failed = input::each_form_batch(files, |_, forms| {
+                forms
+                    .iter()
+                    .try_for_each(|form| json.push(&mut out, form))?;
+                Ok(())
+            })?;
+            json.finish(&mut out)?;
+            failed
+        }
+        ImportFormat::Csv => {
+            let mut csv = CsvWriter::new(&mut out)?;
+            let failed = input::each_form_batch(files, |_, forms| {
+                forms.iter().try_for_each(|form| csv.write_form(form))?;
+                Ok(())
+            })?;
+            csv.finish()?;
+            failed
+        }
+    };
+    out.flush()?;
+    Ok(Outcome {
+        input_failed,
+        denied: false,
+    })
+}
+
+fn render_command(
+    files: &[std::path::PathBuf],
+    output: Option<&Path>,
+    format: RenderFormat,
+) -> anyhow::Result<Outcome> {
+    let mut out = sink(output)?;
+    let mut first = true;
+    let input_failed = input::each_form_batch(files, |_, forms| {
+        for form in &forms {
+            match format {
+                RenderFormat::Text => {
+                    if !first {
+                        out.write_all(b"\n")?;
+                    }
+                    out.write_all(jixiao_render::text::form(form).as_bytes())?;
+                }
+            }
+            first = false;
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(Outcome {
+        input_failed,
+        denied: false,
+    })
 }

@@ -23,3 +23,34 @@ pub fn signed(value: rust_decimal::Decimal) -> String {
         format!("+{:.2}", value.abs())
     }
 }
+
+/// Writes a JSON array element by element, laid out as `serde_json::to_string_pretty` lays out
+/// the whole array, so that output streams without holding every element.
+#[derive(Debug, Default)]
+pub struct JsonArray {
+    count: usize,
+}
+
+impl JsonArray {
+    pub fn push(
+        &mut self,
+        out: &mut impl std::io::Write,
+        value: &impl serde::Serialize,
+    ) -> std::io::Result<()> {
+        out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+        for (index, line) in text.lines().enumerate() {
+            if index > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"  ")?;
+            out.write_all(line.as_bytes())?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn finish(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })
+    }
+}

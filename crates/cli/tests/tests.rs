@@ -267,3 +267,174 @@ fn schema_describes_the_canonical_form() {
         assert!(text.contains(key), "schema lacks {key}");
     }
 }
+
+fn seed_text() -> PathBuf {
+    repo().join("examples/2024-shanghai-cgj-selfeval.txt")
+}
+
+fn jixiao_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(repo())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("jixiao runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_published_text_imports_to_the_golden_json() {
+    let output = jixiao(&["import", seed_text().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        std::fs::read_to_string(seed_json()).unwrap()
+    );
+    // The one lost cell of the seed is reported, with its line, and not invented.
+    assert!(stderr(&output).contains("第548行"), "{}", stderr(&output));
+}
+
+#[test]
+fn audit_reads_the_published_text_directly() {
+    let from_text = jixiao(&[
+        "audit",
+        "--profile",
+        "shanghai",
+        "--format",
+        "json",
+        seed_text().to_str().unwrap(),
+    ]);
+    let from_json = jixiao(&[
+        "audit",
+        "--profile",
+        "shanghai",
+        "--format",
+        "json",
+        seed_json().to_str().unwrap(),
+    ]);
+    assert_eq!(from_text.status.code(), Some(1));
+    assert_eq!(stdout(&from_text), stdout(&from_json));
+}
+
+#[test]
+fn standard_input_and_directories() {
+    let text = std::fs::read(seed_text()).unwrap();
+    let output = jixiao_with_stdin(&["score", "--profile", "shanghai", "-"], &text);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output).lines().count(), 15);
+    assert!(stderr(&output).contains("标准输入"), "{}", stderr(&output));
+
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-dir-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::copy(seed_text(), dir.join("sub/a.txt")).unwrap();
+    std::fs::copy(seed_json(), dir.join("b.json")).unwrap();
+    std::fs::write(dir.join("notes.md"), "不是自评表").unwrap();
+    std::fs::write(dir.join(".hidden.json"), "garbage").unwrap();
+    let output = jixiao(&["score", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 30);
+    assert!(stderr(&output).contains("notes.md"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains(".hidden"), "{}", stderr(&output));
+    // Named explicitly, a file that is not a form is an error.
+    let notes = dir.join("notes.md");
+    let output = jixiao(&["score", notes.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("notes.md") && stderr(&output).contains("第1行"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn import_writes_csv_for_excel() {
+    let out = std::env::temp_dir().join(format!("jixiao-cli-{}.csv", std::process::id()));
+    let output = jixiao(&[
+        "import",
+        "--format",
+        "csv",
+        "-o",
+        out.to_str().unwrap(),
+        seed_text().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(
+        csv.contains("城管执法普法宣传,上海市住房和城乡建设管理委员会"),
+        "the form's fields repeat on each row"
+    );
+}
+
+#[test]
+fn render_text_reads_back_to_the_same_forms() {
+    let out = std::env::temp_dir().join(format!("jixiao-cli-render-{}.txt", std::process::id()));
+    let output = jixiao(&[
+        "render",
+        "--format",
+        "text",
+        "-o",
+        out.to_str().unwrap(),
+        seed_json().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let back = jixiao(&["import", out.to_str().unwrap()]);
+    assert_eq!(stdout(&back), std::fs::read_to_string(seed_json()).unwrap());
+}
+
+#[test]
+fn a_broken_form_is_named_and_the_good_ones_are_still_written() {
+    // Cut the 总分 row of the second form: that form cannot be read, the other 14 can.
+    let text = std::fs::read_to_string(seed_text()).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let second_total = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.starts_with("总分"))
+        .nth(1)
+        .unwrap()
+        .0;
+    lines.remove(second_total);
+    let broken = temp_file("broken.txt", &lines.join("\n"));
+    let out = std::env::temp_dir().join(format!("jixiao-cli-broken-{}.json", std::process::id()));
+    let output = jixiao(&[
+        "import",
+        "-o",
+        out.to_str().unwrap(),
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("broken.txt") && err.contains("行政复议受理和行政诉讼应诉工作"),
+        "{err}"
+    );
+    assert!(err.contains("应为"), "says what was expected: {err}");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written.as_array().unwrap().len(), 14);
+}
+
+#[test]
+fn gb18030_text_is_decoded() {
+    let text = std::fs::read_to_string(seed_text()).unwrap();
+    let first_form: String = text
+        .split("\n\n\n")
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n\n\n");
+    let bytes = encoding_rs::GB18030.encode(&first_form).0.into_owned();
+    let path = std::env::temp_dir().join(format!("jixiao-cli-gbk-{}.txt", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    let output = jixiao(&["score", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("课题研究\t"),
+        "{}",
+        stdout(&output)
+    );
+}

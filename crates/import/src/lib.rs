@@ -32,11 +32,15 @@
 
 pub mod cells;
 mod diagnostics;
+pub mod document;
 pub mod form_reader;
+pub mod stream;
 pub mod text;
 
 pub use diagnostics::{ImportError, ImportWarning};
+pub use document::{Format, detect, read_document};
 pub use jixiao_core::model::Form;
+pub use stream::TextStream;
 
 /// The result of an import: the forms that were read, and what went wrong or was doubtful.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -89,16 +89,21 @@ pub fn grid(text: &str) -> Vec<Row> {
         let line = line.strip_suffix('\r').unwrap_or(line);
         // A CR left inside a line is a classic Mac OS line end: it starts a line too.
         for part in line.split('\r') {
-            let cells = part
-                .split('\t')
-                .enumerate()
-                .filter(|(_, text)| !text.trim().is_empty())
-                .map(|(column, text)| Cell::new(column, text))
-                .collect();
-            rows.push(Row::new(rows.len() + 1, cells));
+            rows.push(row(rows.len() + 1, part));
         }
     }
     rows
+}
+
+/// One line of a text layout as a row: the cells that carry text, with their 0-based column.
+pub fn row(line: usize, text: &str) -> Row {
+    let cells = text
+        .split('\t')
+        .enumerate()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .map(|(column, text)| Cell::new(column, text))
+        .collect();
+    Row::new(line, cells)
 }
 
 /// Whether `text` looks like the text layout of a self-evaluation, judged by its content: it

@@ -34,6 +34,12 @@ pub const TITLE: &str = "财政项目支出绩效自评表";
 
 /// Reads every form of a grid. Forms that fail are reported in [`Import::errors`] and skipped.
 pub fn read_forms(rows: &[Row]) -> Import {
+    read_forms_before(rows, None)
+}
+
+/// Like [`read_forms`], for a part of a document that ends where the title row `next` (the next
+/// part's first row) starts, so that a form cut short says what followed it.
+pub fn read_forms_before(rows: &[Row], next_title: Option<&Row>) -> Import {
     let mut import = Import::default();
     let starts = form_starts(rows);
     let Some(&(first_start, _)) = starts.first() else {
@@ -72,9 +78,15 @@ pub fn read_forms(rows: &[Row]) -> Import {
                     "下一张表的项目名称".to_owned()
                 },
             },
-            None => End {
-                line: rows.last().map_or(1, |row| row.line + 1),
-                found: "文件结尾".to_owned(),
+            None => match next_title {
+                Some(title) => End {
+                    line: title.line,
+                    found: "下一张表的标题".to_owned(),
+                },
+                None => End {
+                    line: rows.last().map_or(1, |row| row.line + 1),
+                    found: "文件结尾".to_owned(),
+                },
             },
         };
         let stop = next.map_or(rows.len(), |&(next_start, _)| next_start);
@@ -141,7 +153,7 @@ fn form_starts(rows: &[Row]) -> Vec<(usize, bool)> {
 
 /// A title row: a short cell holding the title and no sentence punctuation (the year or the
 /// unit may stand around it), so that a goal that mentions the title does not start a form.
-fn is_title(row: &Row) -> bool {
+pub(crate) fn is_title(row: &Row) -> bool {
     const ROOM: usize = 24;
     row.non_empty().any(|cell| {
         let text = clean(&cell.text);

@@ -1,0 +1,9 @@
+//! jixiao-render: forms out, in the layouts people publish and print.
+//!
+//! Renderers never score: they show what a form reports (and, where asked, what an audit found).
+//! `csv` writes one row per indicator for spreadsheets; `text` writes the tab-separated layout that a PDF table extraction of a published form gives,
+//! clean, so that the text importer reads it back to the same forms.
+#![deny(missing_docs)]
+
+pub mod csv;
+pub mod text;

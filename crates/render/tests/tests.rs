@@ -1,0 +1,4 @@
+//! Tests of jixiao-render: what it writes, the importers read back.
+
+mod csv;
+mod text;
