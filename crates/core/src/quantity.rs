@@ -180,7 +180,7 @@ pub fn parse_amount(text: &str) -> Option<Amount> {
 /// operator variants to `= ≥ ≤ > <`, thousands separators and white space removed.
 /// Text that needs no folding (most of it) is returned as it is, without copying.
 pub fn fold(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_folding) {
+    if !may_need_folding(text) || !text.chars().any(needs_folding) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -212,6 +212,18 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A fast byte test that is true for every text `needs_folding` is true for: the ASCII it folds,
+/// and the lead bytes of U+0080–00FF, U+1000–1FFF, U+2000–2FFF, U+3000–3FFF and U+F000–FFFF,
+/// where the other characters it folds live. Chinese text (U+4E00–9FFF) passes without a look.
+fn may_need_folding(text: &str) -> bool {
+    text.bytes().any(|byte| {
+        matches!(
+            byte,
+            b'\t'..=b'\r' | b' ' | b',' | b'<' | b'>' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF
+        )
+    })
+}
+
 fn needs_folding(ch: char) -> bool {
     matches!(
         ch,
@@ -225,6 +237,13 @@ fn fold_digit(ch: char) -> Option<u32> {
         '０'..='９' => Some(ch as u32 - '０' as u32),
         _ => None,
     }
+}
+
+/// Whether `text` contains `needle`. The fields this is used on are a few dozen bytes, where a
+/// plain scan beats setting up `str::contains`'s two-way searcher on every call.
+pub fn contains(text: &str, needle: &str) -> bool {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    needle.is_empty() || text.windows(needle.len()).any(|window| window == needle)
 }
 
 /// Operator words, longest first so that `大于等于` wins over `大于`.
@@ -274,16 +293,45 @@ fn split_op_word(folded: &str) -> Option<(Op, &str)> {
 
 /// Splits a leading decimal number from the rest; the number keeps its written scale.
 fn split_number(text: &str) -> Option<(Decimal, &str)> {
-    let end = text
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
-        .map_or(text.len(), |(idx, _)| idx);
+    let bytes = text.as_bytes();
+    let end = bytes
+        .iter()
+        .position(|byte| !(byte.is_ascii_digit() || *byte == b'.'))
+        .unwrap_or(bytes.len());
     let number = &text[..end];
-    if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
+    if !number.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    let value = Decimal::from_str(number.trim_end_matches('.')).ok()?;
-    Some((value, &text[end..]))
+    let number = number.strip_suffix('.').unwrap_or(number);
+    Some((parse_decimal(number)?, &text[end..]))
+}
+
+/// Reads ASCII digits with at most one point, keeping the written scale (`5.00` has scale 2).
+/// Numbers too long for a 64-bit mantissa go through `Decimal::from_str`.
+fn parse_decimal(number: &str) -> Option<Decimal> {
+    let mut mantissa: u64 = 0;
+    let mut scale: Option<u32> = None;
+    for byte in number.bytes() {
+        match byte {
+            b'.' if scale.is_none() => scale = Some(0),
+            b'0'..=b'9' => {
+                let Some(next) = mantissa
+                    .checked_mul(10)
+                    .and_then(|m| m.checked_add(u64::from(byte - b'0')))
+                else {
+                    return Decimal::from_str(number).ok();
+                };
+                mantissa = next;
+                scale = scale.map(|s| s + 1);
+            }
+            _ => return None,
+        }
+    }
+    let scale = scale.unwrap_or(0);
+    if scale > 28 {
+        return Decimal::from_str(number).ok();
+    }
+    Some(Decimal::from_i128_with_scale(i128::from(mantissa), scale))
 }
 
 /// Reads what follows the number as a unit: `(天)`, `天`, `%`, or nothing.

@@ -64,7 +64,22 @@ pub fn two_places(value: Decimal) -> String {
 
 /// A number as a person writes it in a formula: `6017.00` → `6017`, `0.50` → `0.5`.
 pub fn plain(value: Decimal) -> String {
-    value.normalize().to_string()
+    let value = value.normalize();
+    let scale = value.scale();
+    let mantissa = value.mantissa();
+    let sign = if mantissa < 0 { "-" } else { "" };
+    let digits = mantissa.unsigned_abs();
+    if scale == 0 {
+        return format!("{sign}{digits}");
+    }
+    // Integer formatting is much cheaper than Decimal's Display.
+    let unit = 10u128.pow(scale);
+    format!(
+        "{sign}{}.{:0width$}",
+        digits / unit,
+        digits % unit,
+        width = scale as usize
+    )
 }
 
 #[cfg(test)]
@@ -100,5 +115,9 @@ mod tests {
         assert_eq!(score_half_up(d("7.7744")), d("7.77"));
         assert_eq!(two_places(d("15")), "15.00");
         assert_eq!(plain(d("6017.00")), "6017");
+        assert_eq!(plain(d("0.50")), "0.5");
+        assert_eq!(plain(d("-11.40")), "-11.4");
+        assert_eq!(plain(d("0.0625")), "0.0625");
+        assert_eq!(plain(Decimal::MAX), Decimal::MAX.to_string());
     }
 }

@@ -104,7 +104,8 @@ fn count_upper_bound(
 }
 
 fn is_satisfaction(indicator: &Indicator) -> bool {
-    indicator.level1.contains("满意度") || indicator.level2.contains("满意度")
+    quantity::contains(&indicator.level1, "满意度")
+        || quantity::contains(&indicator.level2, "满意度")
 }
 
 /// `satisfaction-form` and `satisfaction-low`: a satisfaction target is a floor in % or 分,

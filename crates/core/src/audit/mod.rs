@@ -42,6 +42,8 @@ pub fn audit(form: &Form, profile: &Profile) -> Audit {
     indicators::check(&mut ctx);
     structure::check(&mut ctx);
     let mut findings = ctx.findings;
+    // Checks push in part order already, so the sort mostly confirms (a stable sort is linear on
+    // sorted runs).
     findings.sort_by_key(|finding| place_order(&finding.place));
     Audit {
         scorecard,
@@ -116,11 +118,12 @@ fn place_order(place: &Place) -> (u8, usize) {
         Place::Field(path) => *path,
         Place::Path(path) => path.as_str(),
     };
-    let rank = match path.split('.').next() {
-        Some("funds") => 0,
-        Some("execution") => 1,
-        Some("indicators") => 2,
-        Some("total") => 4,
+    // The first letter tells the part: funds, execution, indicators, total, grade.
+    let rank = match path.as_bytes().first() {
+        Some(b'f') => 0,
+        Some(b'e') => 1,
+        Some(b'i') => 2,
+        Some(b't') => 4,
         _ => 5,
     };
     (rank, 0)

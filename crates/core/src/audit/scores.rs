@@ -294,7 +294,7 @@ fn note_contradicts(ctx: &mut Ctx<'_>, indicator: &Indicator, rule: &IndicatorRu
 /// The first number a note states after `实际`, within a short clause: `实际合格113名` → 113,
 /// `视频课件制作时长实际为11.4小时` → 11.4. A clause boundary (`。；;，,`) ends the search.
 fn stated_actual(note: &str) -> Option<Decimal> {
-    if !note.contains("实际") {
+    if !quantity::contains(note, "实际") {
         return None;
     }
     let folded = quantity::fold(note);

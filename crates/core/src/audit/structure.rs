@@ -4,9 +4,11 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use super::Ctx;
 use crate::finding::{Code, Place};
+use crate::quantity;
 use crate::rounding::two_places;
 
 /// The three level-1 groups every form must have.
@@ -29,20 +31,20 @@ fn level1_weights(ctx: &mut Ctx<'_>) {
         let sum = sums.entry(indicator.level1.as_str()).or_default();
         *sum = sum.saturating_add(indicator.weight.unwrap_or_default());
     }
-    let defaults = ctx.profile.level1_weights.clone();
-    for (level1, default) in defaults {
+    let profile = ctx.profile;
+    for (level1, default) in &profile.level1_weights {
         let sum = sums.get(level1.as_str()).copied().unwrap_or_default();
-        if sum != default {
+        if sum != *default {
             let message = format!(
                 "{level1}分值合计{}，规定为{}",
                 two_places(sum),
-                two_places(default)
+                two_places(*default)
             );
             ctx.push(
                 Code::Level1Weights,
                 Place::Path(format!("indicators.{level1}")),
                 Some(two_places(sum)),
-                Some(two_places(default)),
+                Some(two_places(*default)),
                 message,
             );
         }
@@ -101,7 +103,8 @@ fn level_pair(ctx: &mut Ctx<'_>) {
 
 fn execution_as_indicator(ctx: &mut Ctx<'_>) {
     for (index, indicator) in ctx.form.indicators.iter().enumerate() {
-        if indicator.name.contains("预算执行率") || indicator.name.trim() == "执行率" {
+        if quantity::contains(&indicator.name, "预算执行率") || indicator.name.trim() == "执行率"
+        {
             let message = "预算执行率已在项目资金部分评分，不应再设为三级指标".to_owned();
             ctx.push(
                 Code::ExecutionAsIndicator,
@@ -115,22 +118,17 @@ fn execution_as_indicator(ctx: &mut Ctx<'_>) {
 }
 
 fn duplicate_indicator(ctx: &mut Ctx<'_>) {
-    let indicators = &ctx.form.indicators;
-    // Sorted by name, then by position: a repeat follows the first row of its name.
-    let mut order: Vec<usize> = (0..indicators.len()).collect();
-    order.sort_by(|a, b| indicators[*a].name.cmp(&indicators[*b].name).then(a.cmp(b)));
-    let mut first = None;
-    for pair in order.windows(2) {
-        let (previous, index) = (pair[0], pair[1]);
-        if indicators[previous].name != indicators[index].name {
-            first = None;
+    let mut first_seen: FxHashMap<&str, usize> = FxHashMap::default();
+    first_seen.reserve(ctx.form.indicators.len());
+    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
+        let first = *first_seen.entry(indicator.name.as_str()).or_insert(index);
+        if first == index {
             continue;
         }
-        let first_index = *first.get_or_insert(previous);
-        let name = &indicators[index].name;
+        let name = &indicator.name;
         let message = format!(
             "三级指标“{name}”重复出现（第{}项与第{}项）",
-            first_index + 1,
+            first + 1,
             index + 1
         );
         ctx.push(
