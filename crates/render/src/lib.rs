@@ -6,4 +6,5 @@
 #![deny(missing_docs)]
 
 pub mod csv;
+pub mod layout;
 pub mod text;
