@@ -8,3 +8,15 @@
 pub mod csv;
 pub mod layout;
 pub mod text;
+
+use jixiao_core::audit::Audit;
+use jixiao_core::model::Form;
+
+/// A form to render, with its audit when the rendering should show findings.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    /// The form.
+    pub form: &'a Form,
+    /// Its audit (`--audit`), or none for the plain official form.
+    pub audit: Option<&'a Audit>,
+}
