@@ -1,4 +1,8 @@
 //! Tests of jixiao-render: what it writes, the importers read back.
 
 mod csv;
+mod html;
+mod markdown;
+mod report;
 mod text;
+mod xlsx;
