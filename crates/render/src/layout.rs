@@ -135,6 +135,9 @@ pub enum Style {
 pub enum Role {
     /// A label or heading of the form.
     Label,
+    /// The indicator table's first heading (`一级指标`): findings about the whole indicator tree
+    /// (level-1 weights, a missing level-1 group) are shown here.
+    IndicatorHeading,
     /// 项目名称, 主管部门, 实施单位.
     Project,
     /// 主管部门.
@@ -285,7 +288,13 @@ pub fn layout(form: &Form, audit: Option<&Audit>) -> Layout {
         ]
         .iter()
         .enumerate()
-        .map(|(column, text)| Cell::label(column, 1, text))
+        .map(|(column, text)| {
+            let mut cell = Cell::label(column, 1, text);
+            if column == 0 {
+                cell.role = Role::IndicatorHeading;
+            }
+            cell
+        })
         .collect(),
     });
     indicator_rows(form, &mut rows);
@@ -571,7 +580,7 @@ fn field_role(path: &str) -> Role {
         ["total", "score"] => Role::TotalScore,
         ["grade"] => Role::Grade,
         // Form-wide findings (level-1 weights, a missing level) sit on the indicator heading.
-        _ => Role::Label,
+        _ => Role::IndicatorHeading,
     }
 }
 
@@ -675,5 +684,23 @@ mod tests {
             layout.rule.as_ref().map(|(_, grade)| grade.as_str()),
             Some("良")
         );
+    }
+
+    #[test]
+    fn form_wide_findings_sit_on_the_indicator_heading() {
+        let form = &seed()[0];
+        let profile = jixiao_core::Profile::builtin("national").unwrap();
+        let audit = jixiao_core::audit::audit(form, &profile);
+        assert!(audit.findings.iter().any(|f| f.code == Code::Level1Weights));
+        let layout = layout(form, Some(&audit));
+        let heading = &layout.rows[layout.indicator_header].cells[0];
+        assert_eq!(heading.role, Role::IndicatorHeading);
+        let codes: Vec<Code> = heading
+            .findings
+            .iter()
+            .map(|i| layout.findings[*i].code)
+            .collect();
+        assert!(codes.contains(&Code::Level1Weights), "{codes:?}");
+        assert!(layout.rows[0].cells[0].findings.is_empty());
     }
 }
