@@ -40,17 +40,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ImportFormat::Json)]
         format: ImportFormat,
     },
-    /// 输出自评表：text 为公开文档的制表符分隔版式
+    /// 输出自评表：html（打印版）、xlsx（带公式的填报模板）、pdf、md、text（公开文档的制表符分隔版式）
     Render {
+        /// 自评表文件、目录或 `-`
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出文件（默认标准输出；xlsx 与 pdf 须指定）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = RenderFormat::Html)]
+        format: RenderFormat,
+        /// 标出审核发现的问题，并列出规则总分与等级
+        #[arg(long)]
+        audit: bool,
+        #[command(flatten)]
+        profile: ProfileArg,
+        /// PDF 使用的中文字体文件（默认在系统字体中查找 Noto CJK SC）
+        #[arg(long)]
+        font: Option<PathBuf>,
+    },
+    /// 审核报告：汇总、图表、可排序筛选的问题表，以及标出问题的每张表（HTML）
+    Report {
         /// 自评表文件、目录或 `-`
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// 输出文件（默认标准输出）
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// 输出格式
-        #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
-        format: RenderFormat,
+        #[command(flatten)]
+        profile: ProfileArg,
     },
     /// 评分：每张表一行，上报总分与等级、规则总分与等级、差额
     Score {
@@ -99,6 +118,10 @@ pub enum ImportFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RenderFormat {
+    Html,
+    Xlsx,
+    Pdf,
+    Md,
     Text,
 }
 

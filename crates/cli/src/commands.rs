@@ -12,6 +12,7 @@ use jixiao_core::audit::{self, Audit};
 use jixiao_core::report::FormReport;
 use jixiao_core::rounding::two_places;
 use jixiao_core::{Form, Profile, Severity};
+use jixiao_render::Item;
 use jixiao_render::csv::CsvWriter;
 
 use crate::args::{
@@ -65,7 +66,27 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             files,
             output,
             format,
-        } => render_command(&files, output.as_deref(), format),
+            audit,
+            profile,
+            font,
+        } => {
+            let profile = input::profile(&profile.profile)?;
+            let options = RenderOptions {
+                format,
+                audit,
+                profile: &profile,
+                font,
+            };
+            render_command(&files, output.as_deref(), &options)
+        }
+        Command::Report {
+            files,
+            output,
+            profile,
+        } => {
+            let profile = input::profile(&profile.profile)?;
+            report_command(&files, output.as_deref(), &profile)
+        }
         Command::Schema => {
             let schema = schemars::schema_for!(Vec<Form>);
             writeln!(stdout(), "{}", serde_json::to_string_pretty(&schema)?)?;
@@ -253,23 +274,106 @@ fn import_command(
     })
 }
 
+/// What `jixiao render` was asked for.
+struct RenderOptions<'a> {
+    format: RenderFormat,
+    audit: bool,
+    profile: &'a Profile,
+    font: Option<std::path::PathBuf>,
+}
+
 fn render_command(
     files: &[std::path::PathBuf],
     output: Option<&Path>,
-    format: RenderFormat,
+    options: &RenderOptions,
 ) -> anyhow::Result<Outcome> {
+    if options.format == RenderFormat::Text {
+        return render_text(files, output);
+    }
+    if matches!(options.format, RenderFormat::Xlsx | RenderFormat::Pdf) && output.is_none() {
+        anyhow::bail!("xlsx 与 pdf 是二进制文件，请用 -o 指定输出文件");
+    }
+    let (forms, input_failed) = read_forms(files)?;
+    let audits: Vec<Option<Audit>> = forms
+        .iter()
+        .map(|form| options.audit.then(|| audit::audit(form, options.profile)))
+        .collect();
+    let items: Vec<Item> = forms
+        .iter()
+        .zip(&audits)
+        .map(|(form, audit)| Item {
+            form,
+            audit: audit.as_ref(),
+        })
+        .collect();
+    let bytes = match options.format {
+        RenderFormat::Html => jixiao_render::html::document(&items).into_bytes(),
+        RenderFormat::Md => jixiao_render::markdown::document(&items).into_bytes(),
+        RenderFormat::Xlsx => jixiao_render::xlsx::document(&items, options.profile)?,
+        RenderFormat::Pdf => {
+            let pdf_options = jixiao_render::pdf::PdfOptions {
+                font: options.font.clone(),
+            };
+            jixiao_render::pdf::document(&items, &pdf_options)?
+        }
+        RenderFormat::Text => unreachable!("handled above"),
+    };
+    let mut out = sink(output)?;
+    out.write_all(&bytes)?;
+    out.flush()?;
+    Ok(Outcome {
+        input_failed,
+        denied: false,
+    })
+}
+
+/// Every form of the inputs, for outputs that are one document (HTML, XLSX, PDF, the report).
+fn read_forms(files: &[std::path::PathBuf]) -> anyhow::Result<(Vec<Form>, bool)> {
+    let mut all = Vec::new();
+    let failed = input::each_form_batch(files, |_, forms| {
+        all.extend(forms);
+        Ok(())
+    })?;
+    Ok((all, failed))
+}
+
+fn report_command(
+    files: &[std::path::PathBuf],
+    output: Option<&Path>,
+    profile: &Profile,
+) -> anyhow::Result<Outcome> {
+    let (forms, input_failed) = read_forms(files)?;
+    let audits: Vec<Audit> = forms
+        .iter()
+        .map(|form| audit::audit(form, profile))
+        .collect();
+    let items: Vec<Item> = forms
+        .iter()
+        .zip(&audits)
+        .map(|(form, audit)| Item {
+            form,
+            audit: Some(audit),
+        })
+        .collect();
+    let mut out = sink(output)?;
+    out.write_all(jixiao_render::report::document(&items, profile).as_bytes())?;
+    out.flush()?;
+    Ok(Outcome {
+        input_failed,
+        denied: false,
+    })
+}
+
+/// The text layout streams: each form is written as soon as it is read.
+fn render_text(files: &[std::path::PathBuf], output: Option<&Path>) -> anyhow::Result<Outcome> {
     let mut out = sink(output)?;
     let mut first = true;
     let input_failed = input::each_form_batch(files, |_, forms| {
         for form in &forms {
-            match format {
-                RenderFormat::Text => {
-                    if !first {
-                        out.write_all(b"\n")?;
-                    }
-                    out.write_all(jixiao_render::text::form(form).as_bytes())?;
-                }
+            if !first {
+                out.write_all(b"\n")?;
             }
+            out.write_all(jixiao_render::text::form(form).as_bytes())?;
             first = false;
         }
         Ok(())

@@ -5,12 +5,14 @@
 //! clean, so that the text importer reads it back to the same forms.
 //! `html` draws the official form as a self-contained page (screen and A4 print), `markdown` gives it for quick sharing,
 //! and `report` is the audit report page of one form or many; all three draw from `layout`.
+//! `pdf` typesets the official form on A4 pages with typst, from `layout` too.
 #![deny(missing_docs)]
 
 pub mod csv;
 pub mod html;
 pub mod layout;
 pub mod markdown;
+pub mod pdf;
 pub mod report;
 pub mod text;
 pub mod xlsx;

@@ -3,6 +3,7 @@
 mod csv;
 mod html;
 mod markdown;
+mod pdf;
 mod report;
 mod text;
 mod xlsx;
