@@ -183,3 +183,84 @@ fn every_line_of_the_seed_alone_is_harmless() {
         assert_eq!(import.errors.len(), 1, "{line}");
     }
 }
+
+/// Form 1 with line `line` (1-based, within the seed) passed through `edit`.
+fn form_1_with(line: usize, edit: impl Fn(&str) -> String) -> String {
+    seed_lines(3, 27)
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            if index + 3 == line {
+                edit(text)
+            } else {
+                (*text).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_cell_full_of_angle_brackets_reads_in_linear_time() {
+    // Each `<` could open a `<p>` tag; looking for its `>` through the whole rest of the cell
+    // made this quadratic (minutes for this cell). The note keeps every character.
+    let brackets = "<".repeat(1 << 20);
+    let text = form_1_with(17, |line| format!("{line}{brackets}"));
+    let import = jixiao_import::read_text(&text);
+    assert!(import.errors.is_empty(), "{:?}", errors(&import));
+    let indicator = &import.forms[0].indicators[0];
+    assert_eq!(indicator.name, "人员配置数量");
+    assert!(
+        indicator.note == brackets,
+        "the note has {} bytes",
+        indicator.note.len()
+    );
+}
+
+#[test]
+fn a_long_cell_ending_in_zhibiao_is_not_a_level_label() {
+    // A label outside the vocabulary is filled down to every indicator below it; a cell of any
+    // length ending in 指标 taken for one would be copied onto each of them.
+    let long = format!("{}指标", "很长的说明".repeat(2000));
+    let text = form_1_with(17, |line| line.replacen("数量 指标", &long, 1));
+    let import = jixiao_import::read_text(&text);
+    let form = &import.forms[0];
+    assert_eq!(form.indicators.len(), 9);
+    for indicator in &form.indicators {
+        assert!(indicator.level1.chars().count() <= 16, "{}", indicator.name);
+        assert!(indicator.level2.chars().count() <= 16, "{}", indicator.name);
+    }
+    // The labels further down are unharmed.
+    assert_eq!(form.indicators[3].level2, "质量指标");
+}
+
+#[test]
+fn warnings_name_a_long_project_briefly() {
+    let project = "课题研究".repeat(5000);
+    let text = form_1_with(7, |line| line.replacen("课题研究", &project, 1));
+    // Without its 评分等级 row the form is kept with a warning.
+    let text = text.replace("评分等级\t优", "");
+    let import = jixiao_import::read_text(&text);
+    assert_eq!(import.forms[0].project, project);
+    assert!(!import.warnings.is_empty());
+    for warning in &import.warnings {
+        let form = warning.form.as_deref().unwrap_or_default();
+        assert!(project.starts_with(form.trim_end_matches('…')));
+        assert!(form.chars().count() <= 41, "{form}");
+    }
+}
+
+#[test]
+fn a_goal_that_speaks_of_the_budget_is_a_goal() {
+    let goal_line = seed_lines(15, 15)[0];
+    let goal = "按年初预算和全年预算安排完成课题研究。";
+    let text = form_1_with(15, |line| {
+        line.replacen("在围绕", &format!("{goal}在围绕"), 1)
+    });
+    let import = jixiao_import::read_text(&text);
+    assert!(import.errors.is_empty(), "{:?}", errors(&import));
+    let mut expected = golden()[0].clone();
+    expected.goals.expected = format!("{goal}{}", expected.goals.expected);
+    assert!(goal_line.contains("在围绕"));
+    assert_forms_eq(&[expected], &import.forms);
+}

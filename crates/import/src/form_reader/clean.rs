@@ -150,10 +150,9 @@ pub(crate) fn paragraphs(text: &str) -> Vec<String> {
 
 /// The byte length of a `<p>`, `</p>`, `<p …>`, `<br>` or `<br/>` tag at the start of `text`.
 fn markup_len(text: &str) -> Option<usize> {
-    let end = text.find('>')?;
-    if end > 64 {
-        return None;
-    }
+    // Look no further than a tag can be long: searching the whole rest for `>` would make a
+    // cell full of `<` quadratic.
+    let end = text.bytes().take(65).position(|byte| byte == b'>')?;
     let inner = text.get(1..end)?.trim();
     let inner = inner.strip_prefix('/').unwrap_or(inner);
     let inner = inner.strip_suffix('/').unwrap_or(inner).trim();

@@ -17,6 +17,10 @@ use super::clean::{clean, key, number, shorten};
 use super::labels::{self, Level, Levels};
 use crate::cells::Row;
 
+/// The longest label outside the vocabulary that is taken as a label (`社会公众满意度指标` has 9
+/// characters); a longer cell that ends in 指标 is an indicator name.
+const MAX_UNKNOWN_LABEL: usize = 16;
+
 /// A column of the indicator table, as its header names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -278,8 +282,10 @@ impl IndicatorTable {
                 label_cells.push(LabelCell::Tentative { levels, text });
             } else if let Some(levels) = self.label_column(*column)
                 && text.ends_with("指标")
+                && text.chars().count() <= MAX_UNKNOWN_LABEL
             {
-                // A label outside the vocabulary, in a label column.
+                // A label outside the vocabulary, in a label column; a long text ending in 指标 is
+                // an indicator name, not a label to copy onto every row below.
                 label_cells.push(LabelCell::Tentative { levels, text });
             } else {
                 break;

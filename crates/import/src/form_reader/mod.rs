@@ -334,7 +334,8 @@ impl FormReader {
         if labels.first().is_some_and(|label| *label != Label::Grade) {
             self.enter(Section::Header, row);
             self.header_row(row);
-        } else if self.section != Section::Indicators && funds::is_header(row) {
+        } else if self.section < Section::Goals && funds::is_header(row) {
+            // After the funds, a goal that speaks of 年初预算 is a goal, not a second funds table.
             self.enter(Section::Funds, row);
             self.funds.header(row, &mut self.notes);
         } else if self.section != Section::Indicators
@@ -482,7 +483,9 @@ impl FormReader {
     }
 
     fn finish(mut self, end: &End) -> Result<(Form, Vec<ImportWarning>), ImportError> {
-        let project = self.project.as_ref().map(|(_, project)| project.clone());
+        // Diagnostics name the form; a shortened name keeps a runaway cell from being copied
+        // into every warning.
+        let project = self.project.as_ref().map(|(_, project)| shorten(project));
         let error = |place: Option<&Place>, expected: &str| ImportError {
             file: None,
             line: place.map_or(end.line, |(line, _)| *line),
@@ -557,6 +560,7 @@ impl FormReader {
             grade,
             extra: Default::default(),
         };
+        let form_name = shorten(&project_name);
         let warnings = self
             .notes
             .items
@@ -565,7 +569,7 @@ impl FormReader {
                 file: None,
                 line,
                 message,
-                form: Some(project_name.clone()),
+                form: Some(form_name.clone()),
             })
             .collect();
         Ok((form, warnings))
