@@ -1,9 +1,9 @@
 //! Properties of the rules engine over generated forms (proptest).
 
-use jixiao_core::audit;
 use jixiao_core::grade::Grade;
 use jixiao_core::model::{Execution, Form, Funds, FundsRow, Goals, Indicator, Total};
 use jixiao_core::score::{self, Rule};
+use jixiao_core::{audit, rounding};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -233,5 +233,15 @@ proptest! {
     fn the_grade_never_falls_as_the_total_rises(low in money(120), rise in money(120)) {
         let bands = profile("national").grade_bands;
         prop_assert!(Grade::of(low, &bands) <= Grade::of(low + rise, &bands));
+    }
+
+    #[test]
+    fn numbers_print_as_decimal_prints_them(value in any_decimal()) {
+        // The finding texts write digits by hand; they must say what Decimal's Display says.
+        prop_assert_eq!(rounding::plain(value), value.normalize().to_string());
+        let rounded = rounding::score_half_up(value);
+        if rounded.scale() <= 2 && rounded.abs() < Decimal::from(10i64.pow(18)) {
+            prop_assert_eq!(rounding::two_places(value), format!("{rounded:.2}"));
+        }
     }
 }

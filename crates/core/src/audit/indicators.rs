@@ -158,10 +158,14 @@ fn vague_target(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place) {
     {
         return;
     }
-    let message = format!(
-        "目标“{}”没有可衡量的标准，宜量化或写明完成标准",
-        indicator.target
-    );
+    // The most frequent finding on published forms: built without `format!`, which costs
+    // several times more than the concatenation.
+    let message = [
+        "目标“",
+        &indicator.target,
+        "”没有可衡量的标准，宜量化或写明完成标准",
+    ]
+    .concat();
     ctx.push(
         Code::VagueTarget,
         place,

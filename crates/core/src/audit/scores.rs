@@ -173,13 +173,19 @@ fn overachieved(
         return None;
     };
     let percent = percent(deviation);
-    let message = format!(
-        "实际{}超过目标{}{}达{percent}%（偏离度≥{}%），目标值可能设置偏低",
-        plain(actual.value),
+    let message = [
+        "实际",
+        &plain(actual.value),
+        "超过目标",
         target.op.symbol(),
-        plain(target.value),
-        percent_plain(ctx.profile.overachieve_threshold)
-    );
+        &plain(target.value),
+        "达",
+        &percent,
+        "%（偏离度≥",
+        &percent_plain(ctx.profile.overachieve_threshold),
+        "%），目标值可能设置偏低",
+    ]
+    .concat();
     ctx.push(
         Code::Overachieved,
         place,
@@ -214,14 +220,17 @@ fn note_missing(
         );
         ctx.push(Code::NoteMissing, place, None, None, message);
     } else if below_weight {
-        let message = format!(
-            "得分{}低于分值{}，但未填写偏差原因分析及改进措施",
-            two_places(indicator.score.unwrap_or_default()),
-            two_places(indicator.weight.unwrap_or_default())
-        );
+        let message = [
+            "得分",
+            &two_places(indicator.score.unwrap_or_default()),
+            "低于分值",
+            &two_places(indicator.weight.unwrap_or_default()),
+            "，但未填写偏差原因分析及改进措施",
+        ]
+        .concat();
         ctx.push(Code::NoteMissing, place, None, None, message);
     } else if let Some(deviation) = overachievement {
-        let message = format!("超额完成{}%，但未说明原因", percent(deviation));
+        let message = ["超额完成", &percent(deviation), "%，但未说明原因"].concat();
         ctx.push_with(
             Code::NoteMissing,
             Severity::Warning,

@@ -35,16 +35,20 @@ fn level1_weights(ctx: &mut Ctx<'_>) {
     for (level1, default) in &profile.level1_weights {
         let sum = sums.get(level1.as_str()).copied().unwrap_or_default();
         if sum != *default {
-            let message = format!(
-                "{level1}分值合计{}，规定为{}",
-                two_places(sum),
-                two_places(*default)
-            );
+            let (reported, expected) = (two_places(sum), two_places(*default));
+            let message = [
+                level1.as_str(),
+                "分值合计",
+                &reported,
+                "，规定为",
+                &expected,
+            ]
+            .concat();
             ctx.push(
                 Code::Level1Weights,
-                Place::Path(format!("indicators.{level1}")),
-                Some(two_places(sum)),
-                Some(two_places(*default)),
+                Place::Path(["indicators.", level1].concat()),
+                Some(reported),
+                Some(expected),
                 message,
             );
         }
