@@ -26,6 +26,7 @@ pub mod quantity;
 pub mod report;
 pub mod rounding;
 pub mod score;
+pub mod workflow;
 
 pub use finding::{Code, Finding, Severity};
 pub use model::Form;
