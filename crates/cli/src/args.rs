@@ -86,6 +86,116 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ProfilesAction>,
     },
+    /// 启动网络服务：填报、审核、公开自评表（JSON API）
+    Serve(ServeArgs),
+    /// 管理机构（财政局、主管部门、实施单位）
+    Org {
+        #[command(subcommand)]
+        action: OrgAction,
+    },
+    /// 管理用户
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// 在线备份数据库到文件（服务运行时也可执行）
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// 备份文件路径（不能已存在）
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// 监听地址
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// 演示模式：使用临时数据库，载入示例的15张自评表，并打印演示账号
+    #[arg(long)]
+    pub demo: bool,
+    /// 评分配置：内置名称或TOML文件路径（默认 national；演示模式默认 shanghai）
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// 服务位于 HTTPS 之后：会话 Cookie 加上 Secure 标记
+    #[arg(long)]
+    pub tls: bool,
+    /// 导出 PDF 使用的中文字体文件
+    #[arg(long)]
+    pub font: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DbArg {
+    /// 数据库：SQLite 文件路径或 `sqlite:路径`
+    #[arg(long, default_value = "jixiao.db", env = "JIXIAO_DB")]
+    pub db: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgAction {
+    /// 新增机构
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        /// 机构名称
+        #[arg(long)]
+        name: String,
+        /// 类型：finance（财政局）、department（主管部门）、unit（实施单位）
+        #[arg(long, value_enum)]
+        kind: OrgKindArg,
+        /// 上级机构的名称或编号（财政局没有上级）
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// 列出机构
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// 新增用户；密码从环境变量 JIXIAO_PASSWORD 或标准输入的第一行读取
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        /// 登录名
+        #[arg(long)]
+        login: String,
+        /// 姓名
+        #[arg(long)]
+        name: String,
+        /// 所属机构的名称或编号
+        #[arg(long)]
+        org: String,
+        /// 角色：filler（填报）、reviewer（审核）、admin（财政）
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// 列出用户
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OrgKindArg {
+    Finance,
+    Department,
+    Unit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Filler,
+    Reviewer,
+    Admin,
 }
 
 #[derive(Debug, Subcommand)]

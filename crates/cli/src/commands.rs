@@ -109,6 +109,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             write!(stdout(), "{text}")?;
             Ok(Outcome::default())
         }
+        Command::Serve(args) => crate::server::serve(args),
+        Command::Org { action } => crate::server::org(action),
+        Command::User { action } => crate::server::user(action),
+        Command::Backup { db, output } => crate::server::backup(db, &output),
     }
 }
 

@@ -35,6 +35,11 @@ pub fn forms_to_string(forms: &[Form]) -> String {
     serde_json::to_string_pretty(forms).unwrap_or_default() + "\n"
 }
 
+/// Reads any JSON document holding forms (an API request body, say) with the same error paths.
+pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    parse(text)
+}
+
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsonError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);

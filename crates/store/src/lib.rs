@@ -12,10 +12,11 @@
 
 use std::future::Future;
 
-use jixiao_core::workflow::{OrgId, OrgKind, Role, State};
+use jixiao_core::workflow::{OrgKind, Role, State};
 
 mod sqlite;
 
+pub use jixiao_core::workflow::OrgId;
 pub use sqlite::SqliteStore;
 
 /// A user id.

@@ -1,0 +1,10 @@
+//! The server against a real database, over real HTTP on an ephemeral port.
+
+/// Who can see and do what: every role × endpoint × own/other organisation.
+mod matrix;
+/// Sessions, CSRF, tokens, the login limit, body limits, the OpenAPI document.
+mod security;
+/// Shared: a server on a temporary demo database, and a client that logs in.
+mod util;
+/// Import to publication, versions, conflicts, comments.
+mod workflow;
