@@ -58,6 +58,18 @@ pub fn two_places(value: Decimal) -> String {
     decimal_text(rounded.mantissa(), 2)
 }
 
+/// A signed difference with a typographic minus, as gaps print: `+1.70`, `−8.12`, `0.00`.
+pub fn signed(value: Decimal) -> String {
+    let text = two_places(value.abs());
+    if text == "0.00" {
+        text
+    } else if value.is_sign_negative() {
+        format!("\u{2212}{text}")
+    } else {
+        format!("+{text}")
+    }
+}
+
 /// A number as a person writes it in a formula: `6017.00` → `6017`, `0.50` → `0.5`.
 pub fn plain(value: Decimal) -> String {
     let value = value.normalize();

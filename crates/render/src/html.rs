@@ -11,8 +11,7 @@ use std::fmt::Write;
 
 use jixiao_core::finding::Severity;
 use jixiao_core::grade::Grade;
-use jixiao_core::rounding::two_places;
-use rust_decimal::Decimal;
+use jixiao_core::rounding::{signed, two_places};
 
 use crate::Item;
 use crate::layout::{self, COLUMN_WIDTHS, Cell, Layout, Role, Row, RowKind, Style, Value};
@@ -104,18 +103,6 @@ pub(crate) fn severity_class(severity: Severity) -> &'static str {
         Severity::Error => "sev-error",
         Severity::Warning => "sev-warning",
         Severity::Info => "sev-info",
-    }
-}
-
-/// A signed difference with a typographic minus: `+1.70`, `−8.12`, `0.00`.
-pub(crate) fn signed(value: Decimal) -> String {
-    let text = two_places(value.abs());
-    if value.is_zero() || text == "0.00" {
-        text
-    } else if value.is_sign_negative() {
-        format!("\u{2212}{text}")
-    } else {
-        format!("+{text}")
     }
 }
 

@@ -13,8 +13,8 @@ use jixiao_core::rounding::two_places;
 use rust_decimal::Decimal;
 
 use crate::Item;
-use crate::html::signed;
 use crate::layout::{self, COLUMNS, Cell, Layout, Role, Row, RowKind, Style, Value};
+use jixiao_core::rounding::signed;
 
 /// The forms as one Markdown document, one `##` section each.
 pub fn document(items: &[Item<'_>]) -> String {

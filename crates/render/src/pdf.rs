@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use jixiao_core::finding::Severity;
 use jixiao_core::grade::Grade;
-use jixiao_core::rounding::two_places;
+use jixiao_core::rounding::{signed, two_places};
 use rust_decimal::Decimal;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Array, Bytes, Datetime, Dict, Duration, IntoValue, Value, dict};
@@ -407,18 +407,6 @@ fn shown(layout: &Layout, role: Role) -> Option<&Cell> {
         .iter()
         .flat_map(|row| &row.cells)
         .find(|cell| cell.role == role)
-}
-
-/// A signed difference with a typographic minus: `+1.70`, `−8.12`, `0.00`.
-fn signed(value: Decimal) -> String {
-    let text = two_places(value.abs());
-    if text == "0.00" {
-        text
-    } else if value.is_sign_negative() {
-        format!("\u{2212}{text}")
-    } else {
-        format!("+{text}")
-    }
 }
 
 fn style_name(style: Style) -> &'static str {

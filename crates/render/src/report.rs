@@ -17,11 +17,11 @@ use jixiao_core::finding::{Code, Severity};
 use jixiao_core::grade::Grade;
 use jixiao_core::model::Form;
 use jixiao_core::report::FormReport;
-use jixiao_core::rounding::{self, two_places};
+use jixiao_core::rounding::{self, signed, two_places};
 use rust_decimal::Decimal;
 
 use crate::Item;
-use crate::html::{self, escape, severity_class, signed};
+use crate::html::{self, escape, severity_class};
 
 /// The report of the items' audits under `profile`, as one self-contained HTML page. Items are
 /// expected to carry their audit; one without is shown with no rule values and no findings.

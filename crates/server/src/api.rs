@@ -255,12 +255,12 @@ async fn openapi() -> Json<Value> {
 // Accounts
 
 #[derive(Deserialize)]
-struct LoginBody {
-    login: String,
-    password: String,
+pub(crate) struct LoginBody {
+    pub(crate) login: String,
+    pub(crate) password: String,
 }
 
-async fn login<S: Store + Clone>(
+pub(crate) async fn login<S: Store + Clone>(
     State(app): State<App<S>>,
     Json(body): Json<LoginBody>,
 ) -> ApiResult<Response> {
@@ -509,7 +509,7 @@ async fn delete_token<S: Store + Clone>(
 // ---------------------------------------------------------------------------------------------
 // Forms
 
-fn actor(caller: &Caller) -> Actor {
+pub(crate) fn actor(caller: &Caller) -> Actor {
     Actor {
         role: caller.user.role,
         org: caller.user.org,
@@ -552,7 +552,7 @@ fn record_json(record: &FormRecord, orgs: &Orgs) -> Value {
 }
 
 /// What the caller may do with a form, for the interface's buttons.
-fn rights_json(caller: &Caller, record: &FormRecord, orgs: &Orgs) -> Value {
+pub(crate) fn rights_json(caller: &Caller, record: &FormRecord, orgs: &Orgs) -> Value {
     let owner = orgs.owner(record.unit);
     let actor = actor(caller);
     let transitions: Vec<&str> = Transition::ALL
@@ -568,7 +568,7 @@ fn rights_json(caller: &Caller, record: &FormRecord, orgs: &Orgs) -> Value {
 }
 
 /// The form and what the caller may do with it; 404 when they may not read it.
-async fn readable<S: Store + Clone>(
+pub(crate) async fn readable<S: Store + Clone>(
     app: &App<S>,
     caller: &Caller,
     id: i64,
@@ -582,7 +582,7 @@ async fn readable<S: Store + Clone>(
     Ok((record, orgs))
 }
 
-fn parse_stored(text: &str) -> Value {
+pub(crate) fn parse_stored(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
@@ -605,23 +605,7 @@ async fn list_forms<S: Store + Clone>(
     Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<Value>> {
     let orgs = Orgs(app.store.orgs().await?);
-    let mut units = orgs.visible_units(&caller.user);
-    if let Some(org) = query.org {
-        // Narrow to one organisation's units, within what the caller sees.
-        let under: Vec<i64> = orgs
-            .0
-            .iter()
-            .filter(|o| o.kind == OrgKind::Unit && orgs.owner(o.id).is_under(org))
-            .map(|o| o.id)
-            .collect();
-        units = Some(match units {
-            Some(visible) => under
-                .into_iter()
-                .filter(|id| visible.contains(id))
-                .collect(),
-            None => under,
-        });
-    }
+    let units = orgs.visible_units_under(&caller.user, query.org);
     let states = match query.state.as_deref().filter(|s| !s.is_empty()) {
         Some(text) => text
             .split(',')
@@ -655,7 +639,12 @@ async fn list_forms<S: Store + Clone>(
 
 /// The unit a new form belongs to: a filler's own; for reviewers and the finance bureau the
 /// `unit` asked for, or the unit under them named like the form's 实施单位.
-fn unit_for(caller: &Caller, orgs: &Orgs, asked: Option<i64>, form: &Form) -> ApiResult<i64> {
+pub(crate) fn unit_for(
+    caller: &Caller,
+    orgs: &Orgs,
+    asked: Option<i64>,
+    form: &Form,
+) -> ApiResult<i64> {
     if caller.user.role == Role::Filler {
         return match asked {
             Some(unit) if unit != caller.user.org => {
@@ -883,13 +872,13 @@ async fn version_diff<S: Store + Clone>(
 }
 
 #[derive(Deserialize)]
-struct TransitionBody {
-    transition: String,
+pub(crate) struct TransitionBody {
+    pub(crate) transition: String,
     #[serde(default)]
-    comment: Option<String>,
+    pub(crate) comment: Option<String>,
 }
 
-async fn transition<S: Store + Clone>(
+pub(crate) async fn transition<S: Store + Clone>(
     State(app): State<App<S>>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -960,11 +949,11 @@ async fn comments<S: Store + Clone>(
 }
 
 #[derive(Deserialize)]
-struct CommentBody {
-    body: String,
+pub(crate) struct CommentBody {
+    pub(crate) body: String,
 }
 
-async fn add_comment<S: Store + Clone>(
+pub(crate) async fn add_comment<S: Store + Clone>(
     State(app): State<App<S>>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -1044,9 +1033,9 @@ async fn export<S: Store + Clone>(
         .into_response())
 }
 
-type Rendered = (&'static str, &'static str, Vec<u8>);
+pub(crate) type Rendered = (&'static str, &'static str, Vec<u8>);
 
-fn render(
+pub(crate) fn render(
     form: &Form,
     profile: &jixiao_core::Profile,
     pdf: &PdfOptions,

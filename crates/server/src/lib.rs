@@ -12,6 +12,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use jixiao_core::Profile;
 use jixiao_render::pdf::PdfOptions;
 use jixiao_store::Store;
@@ -21,6 +22,7 @@ pub mod auth;
 pub mod demo;
 pub mod diff;
 pub mod error;
+mod pages;
 pub mod service;
 
 pub use error::ApiError;
@@ -53,7 +55,8 @@ impl<S: Store + Clone> App<S> {
     }
 }
 
-/// The router: the API's endpoints, a JSON 404 for anything else, and the body limit.
+/// The router: the API's endpoints, the pages, a 404 for anything else (JSON under `/api/`,
+/// a page elsewhere), and the body limit.
 pub fn router<S: Store + Clone>(app: App<S>) -> Router {
     let mut routes: Vec<(&'static str, axum::routing::MethodRouter<App<S>>)> = Vec::new();
     for (endpoint, handler) in api::endpoints::<S>() {
@@ -63,13 +66,17 @@ pub fn router<S: Store + Clone>(app: App<S>) -> Router {
             None => routes.push((endpoint.path, handler)),
         }
     }
-    let mut router = Router::new();
+    let mut router = pages::router::<S>();
     for (path, handler) in routes {
         router = router.route(path, handler);
     }
     router
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "no_route", "没有这个地址")
+        .fallback(|uri: axum::http::Uri| async move {
+            if uri.path().starts_with("/api/") {
+                ApiError::new(StatusCode::NOT_FOUND, "no_route", "没有这个地址").into_response()
+            } else {
+                pages::not_found()
+            }
         })
         .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
         .with_state(app)

@@ -86,6 +86,24 @@ impl Orgs {
         )
     }
 
+    /// The units whose forms `user` may list, narrowed to those under `org` when one is asked
+    /// for (`None`: all units).
+    pub fn visible_units_under(&self, user: &User, org: Option<OrgId>) -> Option<Vec<OrgId>> {
+        let visible = self.visible_units(user);
+        let Some(org) = org else {
+            return visible;
+        };
+        let under = self
+            .0
+            .iter()
+            .filter(|o| o.kind == OrgKind::Unit && self.owner(o.id).is_under(org))
+            .map(|o| o.id);
+        Some(match visible {
+            Some(visible) => under.filter(|id| visible.contains(id)).collect(),
+            None => under.collect(),
+        })
+    }
+
     /// The unit under `user`'s organisation named `name` (for imports that name their unit).
     pub fn unit_named(&self, user: &User, name: &str) -> Option<OrgId> {
         self.0

@@ -2,6 +2,8 @@
 
 /// Who can see and do what: every role × endpoint × own/other organisation.
 mod matrix;
+/// The server-rendered pages: redirects, content by role, 404s, the public pages, CSRF.
+mod pages;
 /// Sessions, CSRF, tokens, the login limit, body limits, the OpenAPI document.
 mod security;
 /// Shared: a server on a temporary demo database, and a client that logs in.
