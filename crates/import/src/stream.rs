@@ -22,7 +22,7 @@ pub struct TextStream<R> {
     line: usize,
     buffer: String,
     /// Rows read from the source and not yet given to a part.
-    queue: VecDeque<Row>,
+    queue: VecDeque<Row<'static>>,
     emitted: bool,
     finished: bool,
 }
@@ -54,13 +54,14 @@ impl<R: BufRead> TextStream<R> {
         // A CR inside a line is a classic Mac OS line end, as in `text::grid`.
         for part in line.split('\r') {
             self.line += 1;
-            self.queue.push_back(text::row(self.line, part));
+            self.queue
+                .push_back(text::row(self.line, part).into_owned());
         }
         Ok(true)
     }
 
     /// The rows of the next part: up to, not including, the second title row.
-    fn next_part(&mut self) -> io::Result<Vec<Row>> {
+    fn next_part(&mut self) -> io::Result<Vec<Row<'static>>> {
         let mut part = Vec::new();
         let mut has_title = false;
         loop {

@@ -9,7 +9,7 @@
 
 use encoding_rs::Encoding;
 
-use crate::cells::{Cell, Row};
+use crate::cells::{Cell, Row, is_blank};
 
 /// The encoding [`decode`] read the bytes with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,8 +73,9 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 /// Splits a text layout into rows: one per line (LF, CRLF or CR), cells separated by tabs.
 ///
 /// Only cells that carry text are kept, with their 0-based column; a line of nothing but tabs
-/// and spaces becomes a blank row. A trailing newline does not add a row.
-pub fn grid(text: &str) -> Vec<Row> {
+/// and spaces becomes a blank row. A trailing newline does not add a row. The cells borrow their
+/// text from `text`.
+pub fn grid(text: &str) -> Vec<Row<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.is_empty() {
         return Vec::new();
@@ -85,25 +86,93 @@ pub fn grid(text: &str) -> Vec<Row> {
         .or_else(|| text.strip_suffix('\r'))
         .unwrap_or(text);
     let mut rows = Vec::new();
-    for line in text.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        // A CR left inside a line is a classic Mac OS line end: it starts a line too.
-        for part in line.split('\r') {
-            rows.push(row(rows.len() + 1, part));
+    let mut cells = Vec::new();
+    // One pass over the text finds tabs and line ends together. A line ends at LF, CRLF or a
+    // lone CR (a classic Mac OS line end).
+    let bytes = text.as_bytes();
+    let mut column = 0;
+    let mut start = 0;
+    while let Some(at) = find_any(bytes, start, [b'\t', b'\n', b'\r']) {
+        push_cell(text, start, at, column, &mut cells);
+        start = at + 1;
+        match bytes.get(at) {
+            Some(b'\t') => column += 1,
+            byte => {
+                if byte == Some(&b'\r') && bytes.get(start) == Some(&b'\n') {
+                    start += 1;
+                }
+                push_row(&mut rows, &mut cells);
+                column = 0;
+            }
         }
     }
+    push_cell(text, start, text.len(), column, &mut cells);
+    push_row(&mut rows, &mut cells);
     rows
 }
 
+/// Moves the cells of a line into a new row, in a vector of the exact size (no regrowth, no
+/// spare room kept); `cells` is left empty for the next line.
+fn push_row<'a>(rows: &mut Vec<Row<'a>>, cells: &mut Vec<Cell<'a>>) {
+    let mut exact = Vec::with_capacity(cells.len());
+    exact.append(cells);
+    rows.push(Row::new(rows.len() + 1, exact));
+}
+
+/// Adds `line[start..end]` at `column` to `cells` if it carries text.
+fn push_cell<'a>(
+    line: &'a str,
+    start: usize,
+    end: usize,
+    column: usize,
+    cells: &mut Vec<Cell<'a>>,
+) {
+    let text = line.get(start..end).unwrap_or_default();
+    if !is_blank(text) {
+        cells.push(Cell::new(column, text));
+    }
+}
+
 /// One line of a text layout as a row: the cells that carry text, with their 0-based column.
-pub fn row(line: usize, text: &str) -> Row {
-    let cells = text
-        .split('\t')
-        .enumerate()
-        .filter(|(_, text)| !text.trim().is_empty())
-        .map(|(column, text)| Cell::new(column, text))
-        .collect();
+pub fn row(line: usize, text: &str) -> Row<'_> {
+    let mut cells = Vec::new();
+    let mut column = 0;
+    let mut start = 0;
+    while let Some(at) = find_any(text.as_bytes(), start, [b'\t'; 3]) {
+        push_cell(text, start, at, column, &mut cells);
+        start = at + 1;
+        column += 1;
+    }
+    push_cell(text, start, text.len(), column, &mut cells);
     Row::new(line, cells)
+}
+
+/// The offset of the first of three bytes in `bytes`, from `from` on. Eight bytes are tested at
+/// a time (cells are short, so a search call per cell must be cheap, and lines are long enough
+/// that testing byte by byte is slow).
+fn find_any(bytes: &[u8], from: usize, needles: [u8; 3]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    // The high bit of each zero byte of `word`. A zero byte can also flag the bytes above it,
+    // never those below: the lowest flag is always right.
+    let zeros = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let [a, b, c] = needles.map(|needle| ONES * u64::from(needle));
+    let haystack = bytes.get(from..)?;
+    let mut chunks = haystack.chunks_exact(8);
+    let mut offset = from;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        let found = zeros(word ^ a) | zeros(word ^ b) | zeros(word ^ c);
+        if found != 0 {
+            return Some(offset + found.trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|byte| needles.contains(byte))
+        .map(|at| offset + at)
 }
 
 /// Whether `text` looks like the text layout of a self-evaluation, judged by its content: it

@@ -6,66 +6,243 @@
 //! every other character is kept as printed (no `,`→`，`). Only numbers are folded: full-width
 //! digits, points and brackets read as their ASCII forms there.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+
+use crate::cells::{Cell, Row};
+
+/// Whether `clean` removes `ch`.
+pub(crate) fn is_space(ch: char) -> bool {
+    ch.is_whitespace() || ch == '\u{feff}'
+}
+
+/// Whether a byte may start a character that [`clean`] removes or [`fold`] changes: ASCII
+/// whitespace, or the lead byte of U+0085 and U+00A0 (C2), U+1680 (E1), U+2000–U+205F and U+2212
+/// (E2), U+3000 (E3), U+FEFF and the full-width forms (EF), indexed by the byte. Testing bytes
+/// spares decoding every character of the (mostly CJK) text, whose lead bytes are E4–E9.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time, where a bad index fails the build"
+)]
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < table.len() {
+        table[byte] = matches!(byte, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF);
+        byte += 1;
+    }
+    table
+};
+
+/// The offset of the first byte that may start a special character (see [`SPECIAL`]).
+fn find_special(bytes: &[u8]) -> Option<usize> {
+    let special = |byte: &u8| SPECIAL.get(usize::from(*byte)).copied().unwrap_or(true);
+    // Eight bytes at a time, without an early exit, so that the test is unrolled: most chunks
+    // of CJK text hold no such byte.
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |any, byte| any | special(byte)) {
+            return chunk.iter().position(special).map(|at| offset + at);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(special)
+        .map(|at| offset + at)
+}
+
+/// The characters of `text` that [`clean`] or [`fold`] may change (and some they do not), with
+/// their byte offsets.
+fn specials(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + find_special(text.as_bytes().get(from..)?)?;
+        from = at + 1;
+        // Special bytes are ASCII or lead bytes: `at` is a character boundary.
+        Some((at, text.get(at..)?.chars().next()?))
+    })
+}
+
+/// The byte offset of the first space in `text`.
+fn first_space(text: &str) -> Option<usize> {
+    specials(text)
+        .find(|(_, ch)| is_space(*ch))
+        .map(|(at, _)| at)
+}
 
 /// Removes the spaces a PDF extraction puts inside words.
 ///
 /// `产出 指标` → `产出指标`, `实际完成 11 小时。` → `实际完成11小时。`, but `city walk` keeps its
 /// space, because it sits between two ASCII letters.
-pub(crate) fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut saw_space = false;
-    for ch in text.chars() {
-        if ch.is_whitespace() || ch == '\u{feff}' {
-            saw_space = true;
-            continue;
-        }
-        if saw_space {
-            let after_alnum = out
-                .chars()
-                .next_back()
-                .is_some_and(|p| p.is_ascii_alphanumeric());
-            if after_alnum && ch.is_ascii_alphanumeric() {
-                out.push(' ');
-            }
-            saw_space = false;
-        }
-        out.push(ch);
+pub(crate) fn clean(text: &str) -> Cow<'_, str> {
+    // Most cells hold no space at all: they are borrowed, not copied.
+    match first_space(text) {
+        None => Cow::Borrowed(text),
+        Some(start) => Cow::Owned(clean_from(text, start)),
     }
+}
+
+/// [`clean`] of a text whose first space is at byte `start`: the words between runs of spaces
+/// are copied whole.
+fn clean_from(text: &str, start: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut space = Some(start);
+    while let Some((word, tail)) = space.and_then(|start| rest.split_at_checked(start)) {
+        out.push_str(word);
+        rest = tail.trim_start_matches(is_space);
+        if out.ends_with(|ch: char| ch.is_ascii_alphanumeric())
+            && rest.starts_with(|ch: char| ch.is_ascii_alphanumeric())
+        {
+            out.push(' ');
+        }
+        space = first_space(rest);
+    }
+    out.push_str(rest);
     out
 }
 
+/// The ASCII form of a full-width digit, point, sign, percent, comma, colon or bracket.
+fn fold_char(ch: char) -> char {
+    match ch {
+        '０'..='９' => char::from_u32(u32::from(ch) - 0xFF10 + u32::from('0')).unwrap_or(ch),
+        '．' => '.',
+        '（' => '(',
+        '）' => ')',
+        '－' | '−' => '-',
+        '＋' => '+',
+        '％' => '%',
+        '，' => ',',
+        '：' => ':',
+        '／' => '/',
+        _ => ch,
+    }
+}
+
 /// Folds full-width digits, point, sign, percent, comma, colon and brackets to ASCII.
-pub(crate) fn fold(text: &str) -> String {
-    text.chars()
-        .map(|ch| match ch {
-            '０'..='９' => char::from_u32(u32::from(ch) - 0xFF10 + u32::from('0')).unwrap_or(ch),
-            '．' => '.',
-            '（' => '(',
-            '）' => ')',
-            '－' | '−' => '-',
-            '＋' => '+',
-            '％' => '%',
-            '，' => ',',
-            '：' => ':',
-            '／' => '/',
-            _ => ch,
-        })
-        .collect()
+pub(crate) fn fold(text: &str) -> Cow<'_, str> {
+    // Most cells have nothing to fold and are borrowed.
+    let Some((head, rest)) = specials(text)
+        .find(|(_, ch)| fold_char(*ch) != *ch)
+        .and_then(|(start, _)| text.split_at_checked(start))
+    else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(head);
+    out.extend(rest.chars().map(fold_char));
+    Cow::Owned(out)
+}
+
+/// [`fold`] of a text that may already be owned.
+pub(crate) fn fold_cow(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => fold(text),
+        Cow::Owned(text) => match fold(&text) {
+            Cow::Borrowed(_) => Cow::Owned(text),
+            Cow::Owned(folded) => Cow::Owned(folded),
+        },
+    }
 }
 
 /// A label's comparison key: cleaned, folded, without a trailing colon or a leading `其中:`.
-pub(crate) fn key(text: &str) -> String {
-    let folded = fold(&clean(text));
+pub(crate) fn key(text: &str) -> Cow<'_, str> {
+    match fold_cow(clean(text)) {
+        Cow::Borrowed(folded) => Cow::Borrowed(key_of(folded)),
+        Cow::Owned(folded) => Cow::Owned(key_of(&folded).to_owned()),
+    }
+}
+
+/// The key within a cleaned and folded text.
+pub(crate) fn key_of(folded: &str) -> &str {
     let trimmed = folded.trim_end_matches(':');
     let trimmed = trimmed.strip_prefix("其中").unwrap_or(trimmed);
-    trimmed.trim_start_matches(':').to_owned()
+    trimmed.trim_start_matches(':')
+}
+
+/// A non-empty cell of a row with its text cleaned and folded once, for all the rules that
+/// classify the row (each used to clean and fold every cell again).
+#[derive(Debug)]
+pub(crate) struct CellText<'r> {
+    /// 0-based column of the cell in its row.
+    pub(crate) column: usize,
+    /// The text as printed.
+    pub(crate) raw: &'r str,
+    /// The text [`clean`]ed.
+    pub(crate) clean: Cow<'r, str>,
+    /// The cleaned text [`fold`]ed, when folding changed it.
+    folded: Option<String>,
+}
+
+impl<'r> CellText<'r> {
+    pub(crate) fn new(cell: &'r Cell<'_>) -> CellText<'r> {
+        let raw: &str = &cell.text;
+        // One scan tells what cleaning and folding would change; most cells need neither.
+        let mut folds = false;
+        for (at, ch) in specials(raw) {
+            if is_space(ch) {
+                let clean = clean_from(raw, at);
+                let folded = match fold(&clean) {
+                    Cow::Borrowed(_) => None,
+                    Cow::Owned(folded) => Some(folded),
+                };
+                return CellText {
+                    column: cell.column,
+                    raw,
+                    clean: Cow::Owned(clean),
+                    folded,
+                };
+            }
+            folds |= fold_char(ch) != ch;
+        }
+        CellText {
+            column: cell.column,
+            raw,
+            clean: Cow::Borrowed(raw),
+            folded: folds.then(|| fold(raw).into_owned()),
+        }
+    }
+
+    /// The text cleaned and folded.
+    pub(crate) fn folded(&self) -> &str {
+        self.folded.as_deref().unwrap_or(&self.clean)
+    }
+
+    /// The text as a label's comparison key (see [`key`]).
+    pub(crate) fn key(&self) -> &str {
+        key_of(self.folded())
+    }
+}
+
+/// The non-empty cells of a row, read once.
+pub(crate) fn texts<'r>(row: &'r Row) -> Vec<CellText<'r>> {
+    let mut texts = Vec::with_capacity(row.cells.len());
+    texts.extend(row.non_empty().map(CellText::new));
+    texts
 }
 
 /// A plain number cell (`10.00`, `１０．００`, `-3`), at its printed scale.
 pub(crate) fn number(text: &str) -> Option<Decimal> {
+    // The common cell is a plain ASCII number, or text that cannot start one: neither needs the
+    // folded copy.
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
+    {
+        return parse_decimal(text);
+    }
+    // Text with a character that is no (full-width) digit, point, sign or space is no number.
+    if !text
+        .chars()
+        .all(|ch| ch.is_whitespace() || matches!(fold_char(ch), '0'..='9' | '.' | '-' | '+'))
+    {
+        return None;
+    }
     let folded: String = fold(text)
         .chars()
         .filter(|ch| !ch.is_whitespace())
@@ -86,6 +263,18 @@ pub(crate) enum Amount {
 
 /// Reads an amount or rate cell of the funds table.
 pub(crate) fn amount(text: &str) -> Amount {
+    // A plain ASCII number (not a dash) is read as it is, without the folded copy.
+    if !text.is_empty()
+        && !is_dash(text)
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
+    {
+        return match parse_decimal(text) {
+            Some(value) => Amount::Number(value),
+            None => Amount::Unreadable(text.to_owned()),
+        };
+    }
     let cleaned = clean(text);
     if cleaned.is_empty() || is_dash(&cleaned) {
         return Amount::Blank;
@@ -94,7 +283,7 @@ pub(crate) fn amount(text: &str) -> Amount {
     let digits = folded.strip_suffix('%').unwrap_or(&folded);
     match parse_decimal(digits) {
         Some(value) => Amount::Number(value),
-        None => Amount::Unreadable(cleaned),
+        None => Amount::Unreadable(cleaned.into_owned()),
     }
 }
 
@@ -119,33 +308,56 @@ fn parse_decimal(text: &str) -> Option<Decimal> {
     if !all_digits(integer) || !fraction.is_none_or(all_digits) {
         return None;
     }
-    let value = Decimal::from_str(body).ok()?;
+    let value = match small_decimal(integer, fraction.unwrap_or_default()) {
+        Some(value) => value,
+        None => Decimal::from_str(body).ok()?,
+    };
     Some(if negative { -value } else { value })
+}
+
+/// The decimal `integer.fraction` (ASCII digits) when it fits 18 digits, as `Decimal::from_str`
+/// reads it but without its general parser (amounts and scores are short).
+fn small_decimal(integer: &str, fraction: &str) -> Option<Decimal> {
+    if integer.len() + fraction.len() > 18 {
+        return None;
+    }
+    let mantissa = integer
+        .bytes()
+        .chain(fraction.bytes())
+        .fold(0i64, |value, digit| value * 10 + i64::from(digit - b'0'));
+    Decimal::try_new(mantissa, u32::try_from(fraction.len()).ok()?).ok()
 }
 
 /// Splits goal text into paragraphs: `<p>`, `</p>` and `<br>` markup separate them, each is
 /// cleaned, and empty ones are dropped.
 pub(crate) fn paragraphs(text: &str) -> Vec<String> {
     let mut paragraphs = Vec::new();
-    let mut current = String::new();
-    let mut rest = text;
-    while let Some(ch) = rest.chars().next() {
-        if ch == '<'
-            && let Some(len) = markup_len(rest)
-        {
-            paragraphs.push(std::mem::take(&mut current));
-            rest = rest.get(len..).unwrap_or_default();
-            continue;
+    let mut push = |paragraph: &str| {
+        let paragraph = clean(paragraph);
+        if !paragraph.is_empty() {
+            paragraphs.push(paragraph.into_owned());
         }
-        current.push(ch);
-        rest = rest.get(ch.len_utf8()..).unwrap_or_default();
+    };
+    // A paragraph runs from the end of one tag to the start of the next; a `<` that starts no
+    // tag is text.
+    let mut start = 0;
+    let mut from = 0;
+    while let Some(at) = text
+        .get(from..)
+        .and_then(|rest| rest.find('<'))
+        .map(|offset| from + offset)
+    {
+        match text.get(at..).and_then(markup_len) {
+            Some(len) => {
+                push(text.get(start..at).unwrap_or_default());
+                start = at + len;
+                from = start;
+            }
+            None => from = at + 1,
+        }
     }
-    paragraphs.push(current);
+    push(text.get(start..).unwrap_or_default());
     paragraphs
-        .iter()
-        .map(|paragraph| clean(paragraph))
-        .filter(|paragraph| !paragraph.is_empty())
-        .collect()
 }
 
 /// The byte length of a `<p>`, `</p>`, `<p …>`, `<br>` or `<br/>` tag at the start of `text`.
@@ -203,6 +415,20 @@ mod tests {
         assert_eq!(number("-"), None);
         assert_eq!(amount("—"), Amount::Blank);
         assert_eq!(amount("1,234.50"), Amount::Number(Decimal::new(123450, 2)));
+        for text in [
+            "0",
+            "007",
+            "10.00",
+            "0.000",
+            "123456789012345678",
+            "1.23456789012345678",
+        ] {
+            let (integer, fraction) = text.split_once('.').unwrap_or((text, ""));
+            let fast = small_decimal(integer, fraction);
+            let slow = Decimal::from_str(text).ok();
+            assert_eq!(fast, slow);
+            assert_eq!(fast.map(|d| d.to_string()), slow.map(|d| d.to_string()));
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use jixiao_core::model::{Execution, Funds, FundsRow, FundsSource};
 use rust_decimal::Decimal;
 
 use super::Notes;
-use super::clean::{Amount, amount, clean, key};
+use super::clean::{Amount, CellText, amount, clean};
 use crate::cells::Row;
 
 /// A column of the funds table.
@@ -52,19 +52,20 @@ pub(crate) struct FundsTable {
 }
 
 /// Whether a row is the funds header: it names 年初预算数 or 全年预算数.
-pub(crate) fn is_header(row: &Row) -> bool {
-    row.non_empty().any(|cell| {
-        let key = key(&cell.text);
+pub(crate) fn is_header(cells: &[CellText]) -> bool {
+    cells.iter().any(|cell| {
+        let key = cell.key();
         key.contains("年初预算") || key.contains("全年预算")
     })
 }
 
 /// The funds source a row is about, with the index of its label cell among the non-empty cells.
-pub(crate) fn source_of(row: &Row) -> Option<(FundsSource, usize)> {
-    row.non_empty()
+pub(crate) fn source_of(cells: &[CellText]) -> Option<(FundsSource, usize)> {
+    cells
+        .iter()
         .take(2)
         .enumerate()
-        .find_map(|(index, cell)| source_of_label(&key(&cell.text)).map(|source| (source, index)))
+        .find_map(|(index, cell)| source_of_label(cell.key()).map(|source| (source, index)))
 }
 
 fn source_of_label(key: &str) -> Option<FundsSource> {
@@ -114,13 +115,13 @@ fn unit_of(key: &str) -> Option<Unit> {
 
 impl FundsTable {
     /// Reads the header row: the column of each value and the unit.
-    pub(crate) fn header(&mut self, row: &Row, notes: &mut Notes) {
+    pub(crate) fn header(&mut self, row: &Row, cells: &[CellText], notes: &mut Notes) {
         self.header_line = Some(row.line);
-        self.columns = row
-            .non_empty()
-            .filter_map(|cell| column_of(&key(&cell.text)).map(|column| (cell.column, column)))
+        self.columns = cells
+            .iter()
+            .filter_map(|cell| column_of(cell.key()).map(|column| (cell.column, column)))
             .collect();
-        let unit = row.non_empty().find_map(|cell| unit_of(&key(&cell.text)));
+        let unit = cells.iter().find_map(|cell| unit_of(cell.key()));
         self.yuan = unit == Some(Unit::Yuan);
         if self.yuan {
             notes.warn(
@@ -143,7 +144,7 @@ impl FundsTable {
         if aligned {
             for cell in &values {
                 if let Some((_, column)) = self.columns.iter().find(|(c, _)| *c == cell.column) {
-                    by_column.push((*column, cell.text.as_str()));
+                    by_column.push((*column, &*cell.text));
                 }
             }
         } else {
@@ -171,7 +172,7 @@ impl FundsTable {
                 );
             }
             for (column, cell) in order.iter().zip(&values) {
-                by_column.push((*column, cell.text.as_str()));
+                by_column.push((*column, &*cell.text));
             }
         }
 

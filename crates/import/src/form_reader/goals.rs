@@ -6,7 +6,7 @@
 //! that does not end a sentence, and joins it directly (`…提供` + `坚强思想保证。`), since both
 //! halves are one paragraph.
 
-use super::clean::{clean, ends_sentence, key, paragraphs};
+use super::clean::{CellText, ends_sentence, key, paragraphs};
 use crate::cells::Row;
 
 /// Which goal a cell belongs to.
@@ -26,15 +26,16 @@ pub(crate) struct GoalsTable {
 }
 
 /// Whether a row is the goals header: it names 预期目标 and 实际完成情况.
-pub(crate) fn is_header(row: &Row) -> bool {
-    let keys: Vec<String> = row.non_empty().map(|cell| key(&cell.text)).collect();
-    keys.iter().any(|key| key == "预期目标") && keys.iter().any(|key| key.starts_with("实际完成"))
+pub(crate) fn is_header(cells: &[CellText]) -> bool {
+    cells.iter().any(|cell| cell.key() == "预期目标")
+        && cells.iter().any(|cell| cell.key().starts_with("实际完成"))
 }
 
-/// Whether a cell is a piece of the block's own label (`年度 总体 目标`, split over rows).
+/// Whether a cleaned cell is a piece of the block's own label (`年度 总体 目标`, split over rows).
 fn is_label_piece(text: &str) -> bool {
-    let text = clean(text);
-    (text.chars().count() >= 2 && "年度总体目标".contains(text.as_str()))
+    const LABEL: &str = "年度总体目标";
+    // The length test first: goal text is long, and searching for it would be slow.
+    (text.len() <= LABEL.len() && text.chars().count() >= 2 && LABEL.contains(text))
         || text == "预期目标"
         || text.starts_with("实际完成情况")
 }
@@ -56,11 +57,11 @@ impl GoalsTable {
     }
 
     /// Reads a row of goal text: the first one, or one that continues it.
-    pub(crate) fn content(&mut self, row: &Row) {
-        let cells: Vec<(usize, Vec<String>)> = row
-            .non_empty()
-            .filter(|cell| !is_label_piece(&cell.text))
-            .map(|cell| (cell.column, paragraphs(&cell.text)))
+    pub(crate) fn content(&mut self, cells: &[CellText]) {
+        let cells: Vec<(usize, Vec<String>)> = cells
+            .iter()
+            .filter(|cell| !is_label_piece(&cell.clean))
+            .map(|cell| (cell.column, paragraphs(cell.raw)))
             .filter(|(_, text)| !text.is_empty())
             .collect();
         match cells.as_slice() {

@@ -11,9 +11,10 @@
 //! is `None` and a warning says so; the reader never invents a value.
 
 use jixiao_core::model::Indicator;
+use rust_decimal::Decimal;
 
 use super::Notes;
-use super::clean::{clean, key, number, shorten};
+use super::clean::{CellText, key, number, shorten};
 use super::labels::{self, Level, Levels};
 use crate::cells::Row;
 
@@ -35,12 +36,11 @@ enum Field {
 }
 
 /// Whether a row is the indicator table's header: it names 一级指标 and 三级指标 (or 二级指标).
-pub(crate) fn is_header(row: &Row) -> bool {
-    let keys: Vec<String> = row.non_empty().map(|cell| key(&cell.text)).collect();
-    keys.iter().any(|key| key == "一级指标")
-        && keys
+pub(crate) fn is_header(cells: &[CellText]) -> bool {
+    cells.iter().any(|cell| cell.key() == "一级指标")
+        && cells
             .iter()
-            .any(|key| key == "三级指标" || key == "二级指标")
+            .any(|cell| matches!(cell.key(), "三级指标" | "二级指标"))
 }
 
 fn field_of(key: &str) -> Option<Field> {
@@ -100,27 +100,38 @@ impl LabelCell {
     }
 }
 
-/// Where the numbers of an indicator row are, among its non-label cells.
+/// Where the numbers of an indicator row are, among its non-label cells, and their values.
 #[derive(Debug)]
 struct Layout {
     weight: usize,
-    score: Option<usize>,
     note_from: usize,
+    weight_value: Option<Decimal>,
+    score_value: Option<Decimal>,
 }
 
 impl Layout {
     /// The first run of plain numbers holds the 分值 and 得分. If the run is longer and fewer than
     /// three texts precede it, its head is text (an actual value printed as a bare number).
-    fn of(cells: &[(usize, String)]) -> Option<Layout> {
-        let is_number = |index: usize| {
-            cells
-                .get(index)
-                .is_some_and(|(_, text)| number(text).is_some())
-        };
-        let first = (0..cells.len()).find(|index| is_number(*index))?;
-        let run = (first..cells.len())
-            .take_while(|index| is_number(*index))
-            .count();
+    fn of(cells: &[(usize, &str)]) -> Option<Layout> {
+        // Each cell is parsed once, up to the end of the run; the head of the run is shifted by
+        // three at most, so its first five values are all that can be needed.
+        let mut first = None;
+        let mut run = 0;
+        let mut values = [None; 5];
+        for (index, (_, text)) in cells.iter().enumerate() {
+            match number(text) {
+                Some(value) => {
+                    first.get_or_insert(index);
+                    if let Some(slot) = values.get_mut(run) {
+                        *slot = Some(value);
+                    }
+                    run += 1;
+                }
+                None if first.is_some() => break,
+                None => {}
+            }
+        }
+        let first = first?;
         let shift = if run > 2 {
             3usize.saturating_sub(first).min(run - 2)
         } else {
@@ -129,10 +140,12 @@ impl Layout {
         let weight = first + shift;
         let score = (run - shift >= 2).then_some(weight + 1);
         let note_from = weight + if score.is_some() { 2 } else { 1 };
+        let value = |index: usize| values.get(index).copied().flatten();
         Some(Layout {
             weight,
-            score,
             note_from,
+            weight_value: value(shift),
+            score_value: score.and_then(|_| value(shift + 1)),
         })
     }
 }
@@ -143,8 +156,11 @@ pub(crate) struct IndicatorTable {
     header: Vec<(usize, Field)>,
     header_line: Option<usize>,
     indicators: Vec<Indicator>,
-    /// For each indicator, its line and the column each of its text fields came from.
-    sources: Vec<(usize, Vec<(usize, Field)>)>,
+    /// The line of each indicator.
+    lines: Vec<usize>,
+    /// The column each text field of the last indicator came from (only the last one can be
+    /// continued, so only its columns are kept).
+    last_sources: Vec<(usize, Field)>,
     slots: [Slot; 2],
 }
 
@@ -175,10 +191,16 @@ impl IndicatorTable {
     }
 
     /// Reads one row of the table: an indicator, or the continuation of the one above.
-    pub(crate) fn row(&mut self, row: &Row, after_break: bool, notes: &mut Notes) {
-        let cells: Vec<(usize, String)> = row
-            .non_empty()
-            .map(|cell| (cell.column, clean(&cell.text)))
+    pub(crate) fn row(
+        &mut self,
+        line: usize,
+        cells: &[CellText],
+        after_break: bool,
+        notes: &mut Notes,
+    ) {
+        let cells: Vec<(usize, &str)> = cells
+            .iter()
+            .map(|cell| (cell.column, &*cell.clean))
             .filter(|(_, text)| !text.is_empty())
             .collect();
         if cells.is_empty() {
@@ -188,7 +210,7 @@ impl IndicatorTable {
         loop {
             let rest = cells.get(label_cells.len()..).unwrap_or_default();
             let Some(layout) = Layout::of(rest) else {
-                self.continuation(&cells, row.line, after_break, notes);
+                self.continuation(&cells, line, after_break, notes);
                 return;
             };
             if layout.weight < 3 && label_cells.last().is_some_and(LabelCell::is_tentative) {
@@ -197,11 +219,11 @@ impl IndicatorTable {
                 continue;
             }
             if layout.weight == 0 {
-                self.continuation(&cells, row.line, after_break, notes);
+                self.continuation(&cells, line, after_break, notes);
                 return;
             }
-            self.apply_labels(label_cells, row.line, notes);
-            self.push(rest, &layout, row.line, notes);
+            self.apply_labels(label_cells, line, notes);
+            self.push(rest, &layout, line, notes);
             return;
         }
     }
@@ -224,11 +246,7 @@ impl IndicatorTable {
             .iter()
             .position(|indicator| indicator.level1.is_empty() || indicator.level2.is_empty())
         {
-            let line = self
-                .sources
-                .get(first)
-                .map(|(line, _)| *line)
-                .unwrap_or_default();
+            let line = self.lines.get(first).copied().unwrap_or_default();
             notes.warn(
                 line,
                 "有指标行之前没有一级指标或二级指标标签，标签记为空".to_owned(),
@@ -259,7 +277,7 @@ impl IndicatorTable {
     }
 
     /// The leading cells of a row that are level labels, two at most.
-    fn leading_labels(&self, cells: &[(usize, String)]) -> Vec<LabelCell> {
+    fn leading_labels(&self, cells: &[(usize, &str)]) -> Vec<LabelCell> {
         let mut completed = Levels::default();
         let mut label_cells = Vec::new();
         for (column, text) in cells {
@@ -279,14 +297,20 @@ impl IndicatorTable {
                     text: label.to_owned(),
                 });
             } else if let Some(levels) = labels::head_of(&text) {
-                label_cells.push(LabelCell::Tentative { levels, text });
+                label_cells.push(LabelCell::Tentative {
+                    levels,
+                    text: text.into_owned(),
+                });
             } else if let Some(levels) = self.label_column(*column)
                 && text.ends_with("指标")
                 && text.chars().count() <= MAX_UNKNOWN_LABEL
             {
                 // A label outside the vocabulary, in a label column; a long text ending in 指标 is
                 // an indicator name, not a label to copy onto every row below.
-                label_cells.push(LabelCell::Tentative { levels, text });
+                label_cells.push(LabelCell::Tentative {
+                    levels,
+                    text: text.into_owned(),
+                });
             } else {
                 break;
             }
@@ -405,14 +429,14 @@ impl IndicatorTable {
         self.complete(level, label);
     }
 
-    fn push(&mut self, cells: &[(usize, String)], layout: &Layout, line: usize, notes: &mut Notes) {
+    fn push(&mut self, cells: &[(usize, &str)], layout: &Layout, line: usize, notes: &mut Notes) {
         let texts = cells.get(..layout.weight).unwrap_or_default();
-        let (name, target, actual, mut sources) = self.text_fields(texts, line, notes);
-        let weight = cells.get(layout.weight).and_then(|(_, text)| number(text));
-        let score = layout
-            .score
-            .and_then(|index| cells.get(index))
-            .and_then(|(_, text)| number(text));
+        // The buffer of the last indicator's columns is reused.
+        let mut sources = std::mem::take(&mut self.last_sources);
+        sources.clear();
+        let (name, target, actual) = self.text_fields(texts, line, notes, &mut sources);
+        let weight = layout.weight_value;
+        let score = layout.score_value;
         let mut note = String::new();
         for (column, text) in cells.get(layout.note_from..).unwrap_or_default() {
             note.push_str(text);
@@ -438,20 +462,30 @@ impl IndicatorTable {
             note,
             extra: Default::default(),
         });
-        self.sources.push((line, sources));
+        self.lines.push(line);
+        self.last_sources = sources;
     }
 
     /// Name, target and actual from the text cells before the numbers: in order when there are
     /// three, else by the header's columns, else in order with what is missing left empty.
     fn text_fields(
         &self,
-        texts: &[(usize, String)],
+        texts: &[(usize, &str)],
         line: usize,
         notes: &mut Notes,
-    ) -> (String, String, String, Vec<(usize, Field)>) {
+        sources: &mut Vec<(usize, Field)>,
+    ) -> (String, String, String) {
         let fields = [Field::Name, Field::Target, Field::Actual];
         let mut values = [String::new(), String::new(), String::new()];
-        let mut sources = Vec::new();
+        if texts.len() == 3 {
+            // The common row: no assignment to work out.
+            for (((column, text), field), value) in texts.iter().zip(fields).zip(&mut values) {
+                value.push_str(text);
+                sources.push((*column, field));
+            }
+            let [name, target, actual] = values;
+            return (name, target, actual);
+        }
         let by_header: Option<Vec<Field>> = texts
             .iter()
             .map(|(column, _)| {
@@ -466,7 +500,6 @@ impl IndicatorTable {
             })
         });
         let assignment: Vec<Field> = match (texts.len(), by_header) {
-            (3, _) => fields.to_vec(),
             (_, Some(found)) => found,
             (count, None) if count < 3 => fields.iter().copied().take(count).collect(),
             (count, None) => {
@@ -497,14 +530,14 @@ impl IndicatorTable {
             sources.push((*column, field));
         }
         let [name, target, actual] = values;
-        (name, target, actual, sources)
+        (name, target, actual)
     }
 
     /// A row with no numbers: label tails complete labels, text fragments continue the text of
     /// the indicator above.
     fn continuation(
         &mut self,
-        cells: &[(usize, String)],
+        cells: &[(usize, &str)],
         line: usize,
         after_break: bool,
         notes: &mut Notes,
@@ -544,7 +577,7 @@ impl IndicatorTable {
                     } else {
                         self.level_for(levels)
                     };
-                    self.set(level, label_text, false, line, notes);
+                    self.set(level, label_text.into_owned(), false, line, notes);
                     continue;
                 }
                 let slot = self.slot(level);
@@ -579,7 +612,7 @@ impl IndicatorTable {
         };
         let target = match field {
             Some(field @ (Field::Name | Field::Target | Field::Actual | Field::Note)) => field,
-            _ => self.source_field(index, column),
+            _ => self.source_field(column),
         };
         if let Some(indicator) = self.indicators.get_mut(index) {
             let value = match target {
@@ -592,14 +625,9 @@ impl IndicatorTable {
         }
     }
 
-    /// The text field of indicator `index` read from `column`, or from the nearest column.
-    fn source_field(&self, index: usize, column: usize) -> Field {
-        let sources = self
-            .sources
-            .get(index)
-            .map(|(_, columns)| columns.as_slice())
-            .unwrap_or_default();
-        sources
+    /// The text field of the last indicator read from `column`, or from the nearest column.
+    fn source_field(&self, column: usize) -> Field {
+        self.last_sources
             .iter()
             .min_by_key(|(source_column, _)| source_column.abs_diff(column))
             .map(|(_, field)| *field)

@@ -6,6 +6,8 @@
 //! the vocabulary of 财预〔2020〕10号 and the national and Shanghai templates, and how to put a
 //! label back together from a head and a tail.
 
+use std::borrow::Cow;
+
 use super::clean::fold;
 
 /// The level of a label.
@@ -76,7 +78,11 @@ const LABELS: &[(&str, Levels)] = &[
 ];
 
 /// Removes a weight printed after a label: `产出指标(50分)` → `产出指标`.
-pub(crate) fn strip_weight(text: &str) -> String {
+pub(crate) fn strip_weight(text: &str) -> Cow<'_, str> {
+    // Most cells end in no bracket: keep them as they are, without folding.
+    if !text.ends_with([')', '）']) {
+        return Cow::Borrowed(text);
+    }
     let folded = fold(text);
     if let Some(body) = folded.strip_suffix(')')
         && let Some((label, inner)) = body.rsplit_once('(')
@@ -86,9 +92,9 @@ pub(crate) fn strip_weight(text: &str) -> String {
             .all(|ch| ch.is_ascii_digit() || matches!(ch, '.' | '分' | '%' | ' '))
         && !label.is_empty()
     {
-        return label.to_owned();
+        return Cow::Owned(label.to_owned());
     }
-    text.to_owned()
+    Cow::Borrowed(text)
 }
 
 /// The known label `text` is, with its levels.

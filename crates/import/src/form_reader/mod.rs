@@ -22,7 +22,7 @@ mod labels;
 
 use jixiao_core::model::{Form, Goals, Total};
 
-use self::clean::{clean, fold, key, number, shorten};
+use self::clean::{CellText, clean, fold_cow, number, shorten, texts};
 use self::funds::FundsTable;
 use self::goals::GoalsTable;
 use self::indicators::IndicatorTable;
@@ -156,6 +156,11 @@ fn form_starts(rows: &[Row]) -> Vec<(usize, bool)> {
 pub(crate) fn is_title(row: &Row) -> bool {
     const ROOM: usize = 24;
     row.non_empty().any(|cell| {
+        // Cleaning only removes spaces: a cell shorter than the title, or without its first
+        // character, is no title.
+        if cell.text.len() < TITLE.len() || !cell.text.contains('财') {
+            return false;
+        }
         let text = clean(&cell.text);
         text.contains(TITLE)
             && text.chars().count() <= TITLE.chars().count() + ROOM
@@ -166,12 +171,14 @@ pub(crate) fn is_title(row: &Row) -> bool {
 fn is_project_row(row: &Row) -> bool {
     row.non_empty()
         .next()
-        .and_then(|cell| labelled(&cell.text))
+        // Every row is asked: look at its first character before cleaning it.
+        .filter(|cell| cell.text.chars().find(|ch| !clean::is_space(*ch)) == Some('项'))
+        .and_then(|cell| labelled(&CellText::new(cell)))
         .is_some_and(|(label, _)| label == Label::Project)
 }
 
 fn project_of(row: &Row) -> Option<String> {
-    labelled_values(row)
+    labelled_values(&texts(row))
         .into_iter()
         .find_map(|(label, value)| (label == Label::Project).then_some(value)?)
 }
@@ -198,12 +205,9 @@ impl Label {
 
 /// The label a cell holds, with the value printed after it in the same cell, if any
 /// (`项目名称：课题研究`, as DOCX and HTML extractions give).
-fn labelled(text: &str) -> Option<(Label, Option<String>)> {
-    let cleaned = clean(text);
-    let folded = fold(&cleaned);
-    let label_text = folded
-        .split_once(':')
-        .map_or(folded.as_str(), |(label, _)| label);
+fn labelled(cell: &CellText) -> Option<(Label, Option<String>)> {
+    let folded = cell.folded();
+    let label_text = folded.split_once(':').map_or(folded, |(label, _)| label);
     let label = match label_text {
         "项目名称" => Label::Project,
         "主管部门" | "主管部门及代码" => Label::Department,
@@ -211,7 +215,8 @@ fn labelled(text: &str) -> Option<(Label, Option<String>)> {
         "评分等级" | "自评等级" | "绩效等级" | "等级" => Label::Grade,
         _ => return None,
     };
-    let value = cleaned
+    let value = cell
+        .clean
         .split_once([':', '：'])
         .map(|(_, value)| value.to_owned())
         .filter(|value| !value.is_empty());
@@ -220,11 +225,10 @@ fn labelled(text: &str) -> Option<(Label, Option<String>)> {
 
 /// Each label of a row with its value: printed in the same cell, else the next cell (unless that
 /// is a label too); `None` when the form left it blank.
-fn labelled_values(row: &Row) -> Vec<(Label, Option<String>)> {
-    let cells: Vec<_> = row.non_empty().collect();
+fn labelled_values(cells: &[CellText]) -> Vec<(Label, Option<String>)> {
     let mut found = Vec::new();
     for (index, cell) in cells.iter().enumerate() {
-        let Some((label, inline)) = labelled(&cell.text) else {
+        let Some((label, inline)) = labelled(cell) else {
             continue;
         };
         let value = inline.or_else(|| {
@@ -232,8 +236,8 @@ fn labelled_values(row: &Row) -> Vec<(Label, Option<String>)> {
                 .get(index + 1..)
                 .unwrap_or_default()
                 .first()
-                .filter(|next| labelled(&next.text).is_none())
-                .map(|next| clean(&next.text))
+                .filter(|next| labelled(next).is_none())
+                .map(|next| next.clean.clone().into_owned())
         });
         found.push((label, value));
     }
@@ -242,13 +246,13 @@ fn labelled_values(row: &Row) -> Vec<(Label, Option<String>)> {
 
 /// A row as an error message shows it: its cells, cleaned, separated by spaces, shortened.
 fn row_text(row: &Row) -> String {
-    let text: Vec<String> = row.non_empty().map(|cell| clean(&cell.text)).collect();
+    let text: Vec<_> = row.non_empty().map(|cell| clean(&cell.text)).collect();
     shorten(&text.join(" "))
 }
 
 /// The `2024` of `(2024年度)`, `(2024 年度)`, `（２０２４年度）` or `2024年度财政项目…`.
 fn year_in(text: &str) -> Option<i32> {
-    let folded = fold(&clean(text));
+    let folded = fold_cow(clean(text));
     let (before, _) = folded.split_once("年度")?;
     let digits: String = before
         .chars()
@@ -304,6 +308,8 @@ struct FormReader {
 impl FormReader {
     fn read(mut self, rows: &[Row], end: &End) -> Result<(Form, Vec<ImportWarning>), ImportError> {
         let mut after_break = false;
+        // The cells of the row being read, in a buffer kept from row to row.
+        let mut cells = Vec::new();
         for (index, row) in rows.iter().enumerate() {
             if row.is_blank() {
                 after_break = true;
@@ -315,39 +321,42 @@ impl FormReader {
                 if self.after_title.is_none() && self.project.is_none() {
                     self.after_title = Some((row.line, row_text(row)));
                 }
-                self.row(row, after_break);
+                cells.clear();
+                cells.extend(row.non_empty().map(CellText::new));
+                self.row(row, &cells, after_break);
             }
             after_break = false;
         }
         self.finish(end)
     }
 
-    fn row(&mut self, row: &Row, after_break: bool) {
-        let keys: Vec<String> = row.non_empty().map(|cell| key(&cell.text)).collect();
-        let first_key = keys.first().map(String::as_str).unwrap_or_default();
-        let labels: Vec<Label> = row
-            .non_empty()
+    /// Reads a row, given its non-empty cells: each is cleaned and folded once, for every rule
+    /// below.
+    fn row(&mut self, row: &Row, cells: &[CellText], after_break: bool) {
+        let first_key = cells.first().map(CellText::key).unwrap_or_default();
+        let labels: Vec<Label> = cells
+            .iter()
             .take(2)
-            .filter_map(|cell| labelled(&cell.text).map(|(label, _)| label))
+            .filter_map(|cell| labelled(cell).map(|(label, _)| label))
             .collect();
 
         if labels.first().is_some_and(|label| *label != Label::Grade) {
             self.enter(Section::Header, row);
-            self.header_row(row);
-        } else if self.section < Section::Goals && funds::is_header(row) {
+            self.header_row(row, cells);
+        } else if self.section < Section::Goals && funds::is_header(cells) {
             // After the funds, a goal that speaks of 年初预算 is a goal, not a second funds table.
             self.enter(Section::Funds, row);
-            self.funds.header(row, &mut self.notes);
+            self.funds.header(row, cells, &mut self.notes);
         } else if self.section != Section::Indicators
-            && let Some((source, label)) = funds::source_of(row)
+            && let Some((source, label)) = funds::source_of(cells)
         {
             self.enter(Section::Funds, row);
             self.funds.data(row, source, label, &mut self.notes);
-        } else if goals::is_header(row) {
+        } else if goals::is_header(cells) {
             self.enter(Section::Goals, row);
             self.goals.header(row);
             self.goals_line = Some(row.line);
-        } else if indicators::is_header(row) {
+        } else if indicators::is_header(cells) {
             self.enter(Section::Indicators, row);
             self.indicators.header(row);
         } else if matches!(first_key, "总分" | "合计" | "总计") {
@@ -355,7 +364,7 @@ impl FormReader {
             self.total_row(row);
         } else if labels.contains(&Label::Grade) {
             self.enter(Section::Tail, row);
-            self.grade_row(row);
+            self.grade_row(row, cells);
         } else {
             match self.section {
                 Section::Preamble if self.year.is_none() => {
@@ -374,8 +383,11 @@ impl FormReader {
                         None => self.ignore(row),
                     }
                 }
-                Section::Goals => self.goals.content(row),
-                Section::Indicators => self.indicators.row(row, after_break, &mut self.notes),
+                Section::Goals => self.goals.content(cells),
+                Section::Indicators => {
+                    self.indicators
+                        .row(row.line, cells, after_break, &mut self.notes);
+                }
                 Section::Preamble | Section::Header | Section::Funds | Section::Tail => {
                     self.ignore(row);
                 }
@@ -400,8 +412,8 @@ impl FormReader {
     }
 
     /// 项目名称, 主管部门, 实施单位: each label is followed by its value, wherever the columns are.
-    fn header_row(&mut self, row: &Row) {
-        for (label, value) in labelled_values(row) {
+    fn header_row(&mut self, row: &Row, cells: &[CellText]) {
+        for (label, value) in labelled_values(cells) {
             let Some(value) = value else {
                 self.notes
                     .warn(row.line, format!("{}没有填写，记为空", label.name()));
@@ -421,9 +433,10 @@ impl FormReader {
         let mut numbers = Vec::new();
         let mut cells = row.non_empty().skip(1);
         while let Some(cell) = cells.next() {
-            if let Some((Label::Grade, inline)) = labelled(&cell.text) {
+            if let Some((Label::Grade, inline)) = labelled(&CellText::new(cell)) {
                 // Some layouts print 评分等级 on the 总分 row.
-                self.grade = inline.or_else(|| cells.next().map(|cell| clean(&cell.text)));
+                self.grade =
+                    inline.or_else(|| cells.next().map(|cell| clean(&cell.text).into_owned()));
                 break;
             }
             if let Some(value) = number(&cell.text) {
@@ -470,8 +483,8 @@ impl FormReader {
     }
 
     /// The 评分等级 row: the first cell after the label, as printed.
-    fn grade_row(&mut self, row: &Row) {
-        let grade = labelled_values(row)
+    fn grade_row(&mut self, row: &Row, cells: &[CellText]) {
+        let grade = labelled_values(cells)
             .into_iter()
             .find_map(|(label, value)| (label == Label::Grade).then_some(value)?);
         match grade {
