@@ -59,7 +59,9 @@ pub fn each_form_batch(
         match result {
             Ok(SourceRead::Done) => {}
             Ok(SourceRead::Unknown) => progress.suspend(|| {
-                anstream::eprintln!("jixiao: {name}：不是自评表（JSON或文本版式），已跳过");
+                anstream::eprintln!(
+                    "jixiao: {name}：不是自评表（JSON、Excel工作簿或文本版式），已跳过"
+                );
             }),
             Err(err) => {
                 progress.suspend(|| anstream::eprintln!("jixiao: {name}：{err:#}"));

@@ -1,4 +1,4 @@
-//! Any document jixiao reads, by its content: canonical JSON or a text layout.
+//! Any document jixiao reads, by its content: canonical JSON, a text layout or a workbook.
 //!
 //! The format is told from the bytes, not the file name: a name may lie, and standard input has
 //! none. The CLI and the server both read documents through here.
@@ -14,6 +14,8 @@ pub enum Format {
     Json,
     /// The published text layout (tab-separated cells, one table row per line).
     Text,
+    /// A spreadsheet: XLSX, XLS or ODS.
+    Workbook,
 }
 
 impl Format {
@@ -22,12 +24,16 @@ impl Format {
         match self {
             Format::Json => "JSON",
             Format::Text => "文本版式",
+            Format::Workbook => "Excel工作簿",
         }
     }
 }
 
 /// Tells the format from the first bytes of a document (a few kilobytes are enough).
 pub fn detect(head: &[u8]) -> Option<Format> {
+    if crate::workbook::looks_like_workbook(head) {
+        return Some(Format::Workbook);
+    }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let first = head.iter().find(|byte| !byte.is_ascii_whitespace())?;
     if matches!(first, b'{' | b'[') {
@@ -42,12 +48,13 @@ pub fn read_document(bytes: &[u8]) -> Import {
     match detect(bytes) {
         Some(Format::Json) => read_json(bytes),
         Some(Format::Text) => crate::read_bytes(bytes),
+        Some(Format::Workbook) => crate::workbook::read_workbook(bytes),
         None => Import {
             errors: vec![ImportError {
                 file: None,
                 line: 1,
                 found: first_line(bytes),
-                expected: "规范JSON或自评表文本版式（含“财政项目支出绩效自评表”或“项目名称”）"
+                expected: "规范JSON、Excel工作簿或自评表文本版式（含“财政项目支出绩效自评表”或“项目名称”）"
                     .to_owned(),
                 form: None,
             }],

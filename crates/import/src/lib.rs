@@ -36,6 +36,7 @@ pub mod document;
 pub mod form_reader;
 pub mod stream;
 pub mod text;
+pub mod workbook;
 
 pub use diagnostics::{ImportError, ImportWarning};
 pub use document::{Format, detect, read_document};

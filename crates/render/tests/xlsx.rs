@@ -519,3 +519,36 @@ fn libreoffice_recalculates_what_the_engine_gives() {
         started.elapsed().as_secs_f64()
     );
 }
+
+#[test]
+fn the_workbook_imports_back_as_the_forms_it_was_made_from() {
+    // The formulas' cached results are the engine's values, so a form whose printed arithmetic
+    // is right comes back field for field (scale included); one whose printed total is not the
+    // sum of its printed scores comes back with the workbook's total, which is that sum.
+    let forms = seed();
+    let profile = Profile::builtin("shanghai").unwrap();
+    let import = jixiao_import::read_document(&workbook(&forms, &profile));
+    assert!(import.errors.is_empty(), "{:?}", import.errors);
+    assert_eq!(import.forms.len(), forms.len());
+    let mut corrected = Vec::new();
+    for (form, read) in forms.iter().zip(&import.forms) {
+        let printed_sum = rounding::sum(
+            std::iter::once(form.execution.score.unwrap_or_default())
+                .chain(form.indicators.iter().filter_map(|i| i.score)),
+        );
+        let mut expected = form.clone();
+        if form.total.score.is_some_and(|total| total != printed_sum) {
+            expected.total.score = Some(printed_sum);
+            corrected.push(form.project.as_str());
+        }
+        let want = json::forms_to_string(std::slice::from_ref(&expected));
+        let got = json::forms_to_string(std::slice::from_ref(read));
+        let first_difference = want
+            .lines()
+            .zip(got.lines())
+            .find(|(want, got)| want != got);
+        assert!(want == got, "{}: {first_difference:?}", form.project);
+    }
+    // The seed has one such form (rules.md: total-sum): 城管执法监督考核辅助工作.
+    assert_eq!(corrected, ["城管执法监督考核辅助工作"]);
+}

@@ -328,7 +328,8 @@ fn small_decimal(integer: &str, fraction: &str) -> Option<Decimal> {
     Decimal::try_new(mantissa, u32::try_from(fraction.len()).ok()?).ok()
 }
 
-/// Splits goal text into paragraphs: `<p>`, `</p>` and `<br>` markup separate them, each is
+/// Splits goal text into paragraphs: `<p>`, `</p>` and `<br>` markup separate them, and so does
+/// a line break inside a cell (a workbook's Alt+Enter; a text layout's cells have none). Each is
 /// cleaned, and empty ones are dropped.
 pub(crate) fn paragraphs(text: &str) -> Vec<String> {
     let mut paragraphs = Vec::new();
@@ -344,9 +345,15 @@ pub(crate) fn paragraphs(text: &str) -> Vec<String> {
     let mut from = 0;
     while let Some(at) = text
         .get(from..)
-        .and_then(|rest| rest.find('<'))
+        .and_then(|rest| rest.find(['<', '\n']))
         .map(|offset| from + offset)
     {
+        if text.get(at..).is_some_and(|rest| rest.starts_with('\n')) {
+            push(text.get(start..at).unwrap_or_default());
+            start = at + 1;
+            from = start;
+            continue;
+        }
         match text.get(at..).and_then(markup_len) {
             Some(len) => {
                 push(text.get(start..at).unwrap_or_default());
@@ -432,12 +439,13 @@ mod tests {
     }
 
     #[test]
-    fn paragraphs_split_on_markup_only() {
+    fn paragraphs_split_on_markup_and_line_breaks() {
         assert_eq!(paragraphs("<p>甲。</p> <p>乙</p>"), vec!["甲。", "乙"]);
         assert_eq!(
             paragraphs("<5(次) 与 <P class=x>丙"),
             vec!["<5(次)与", "丙"]
         );
         assert!(paragraphs("<p></p>").is_empty());
+        assert_eq!(paragraphs("甲。\r\n乙\n\n"), vec!["甲。", "乙"]);
     }
 }

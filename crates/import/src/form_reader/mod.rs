@@ -153,7 +153,7 @@ fn form_starts(rows: &[Row]) -> Vec<(usize, bool)> {
 
 /// A title row: a short cell holding the title and no sentence punctuation (the year or the
 /// unit may stand around it), so that a goal that mentions the title does not start a form.
-pub(crate) fn is_title(row: &Row) -> bool {
+pub fn is_title(row: &Row) -> bool {
     const ROOM: usize = 24;
     row.non_empty().any(|cell| {
         // Cleaning only removes spaces: a cell shorter than the title, or without its first
