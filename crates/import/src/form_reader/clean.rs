@@ -38,17 +38,27 @@ const SPECIAL: [bool; 256] = {
 
 /// The offset of the first byte that may start a special character (see [`SPECIAL`]).
 fn find_special(bytes: &[u8]) -> Option<usize> {
-    let special = |byte: &u8| SPECIAL.get(usize::from(*byte)).copied().unwrap_or(true);
-    // Eight bytes at a time, without an early exit, so that the test is unrolled: most chunks
-    // of CJK text hold no such byte.
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    // The high bit of each byte of `word` below `n` (at most 0x80). A byte below `n` can also
+    // flag the bytes above it, never those below: the lowest flag is always right.
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS;
+    // Eight bytes at a time: bytes up to 0x20 (a superset of ASCII whitespace), E0–E3 (E0 is a
+    // harmless extra), C2 and EF. Most chunks of CJK text hold none of them.
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in &mut chunks {
-        if chunk.iter().fold(false, |any, byte| any | special(byte)) {
-            return chunk.iter().position(special).map(|at| offset + at);
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        let found = below(word, 0x21)
+            | below(word ^ (ONES * 0xE0), 4)
+            | below(word ^ (ONES * 0xC2), 1)
+            | below(word ^ (ONES * 0xEF), 1);
+        if found != 0 {
+            return Some(offset + found.trailing_zeros() as usize / 8);
         }
         offset += 8;
     }
+    let special = |byte: &u8| SPECIAL.get(usize::from(*byte)).copied().unwrap_or(true);
     chunks
         .remainder()
         .iter()
@@ -150,19 +160,41 @@ pub(crate) fn fold_cow(text: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
-/// A label's comparison key: cleaned, folded, without a trailing colon or a leading `其中:`.
-pub(crate) fn key(text: &str) -> Cow<'_, str> {
-    match fold_cow(clean(text)) {
-        Cow::Borrowed(folded) => Cow::Borrowed(key_of(folded)),
-        Cow::Owned(folded) => Cow::Owned(key_of(&folded).to_owned()),
-    }
+/// The byte range of a label's comparison key in a cleaned and folded text: without a trailing
+/// colon or a leading `其中:`.
+fn key_bounds(folded: &str) -> (usize, usize) {
+    // Colons are ASCII: bytes are trimmed, and the offsets stay character boundaries.
+    let bytes = folded.as_bytes();
+    let end = bytes
+        .iter()
+        .rposition(|byte| *byte != b':')
+        .map_or(0, |last| last + 1);
+    let body = bytes.get(..end).unwrap_or_default();
+    let start = body
+        .strip_prefix("其中".as_bytes())
+        .map_or(0, |_| "其中".len());
+    let colons = body
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|byte| **byte == b':')
+        .count();
+    (start + colons, end)
 }
 
-/// The key within a cleaned and folded text.
-pub(crate) fn key_of(folded: &str) -> &str {
-    let trimmed = folded.trim_end_matches(':');
-    let trimmed = trimmed.strip_prefix("其中").unwrap_or(trimmed);
-    trimmed.trim_start_matches(':')
+/// Whether `text` holds `word`. Keys and labels are short, and a search with the standard
+/// library's two-way searcher costs more to set up than this scan does to run.
+pub(crate) fn has(text: &str, word: &str) -> bool {
+    let (text, word) = (text.as_bytes(), word.as_bytes());
+    if text.len() > 64 {
+        return memchr::memmem::find(text, word).is_some();
+    }
+    // The last byte of a CJK word is a continuation byte, rarer than its lead byte.
+    let Some(last) = word.last() else {
+        return true;
+    };
+    text.windows(word.len())
+        .any(|window| window.last() == Some(last) && window == word)
 }
 
 /// A non-empty cell of a row with its text cleaned and folded once, for all the rules that
@@ -177,6 +209,8 @@ pub(crate) struct CellText<'r> {
     pub(crate) clean: Cow<'r, str>,
     /// The cleaned text [`fold`]ed, when folding changed it.
     folded: Option<String>,
+    /// Where [`CellText::key`] lies in the folded text: every row asks for it several times.
+    key: (usize, usize),
 }
 
 impl<'r> CellText<'r> {
@@ -191,20 +225,27 @@ impl<'r> CellText<'r> {
                     Cow::Borrowed(_) => None,
                     Cow::Owned(folded) => Some(folded),
                 };
-                return CellText {
-                    column: cell.column,
-                    raw,
-                    clean: Cow::Owned(clean),
-                    folded,
-                };
+                return CellText::with(cell.column, raw, Cow::Owned(clean), folded);
             }
             folds |= fold_char(ch) != ch;
         }
+        let folded = folds.then(|| fold(raw).into_owned());
+        CellText::with(cell.column, raw, Cow::Borrowed(raw), folded)
+    }
+
+    fn with(
+        column: usize,
+        raw: &'r str,
+        clean: Cow<'r, str>,
+        folded: Option<String>,
+    ) -> CellText<'r> {
+        let key = key_bounds(folded.as_deref().unwrap_or(&clean));
         CellText {
-            column: cell.column,
+            column,
             raw,
-            clean: Cow::Borrowed(raw),
-            folded: folds.then(|| fold(raw).into_owned()),
+            clean,
+            folded,
+            key,
         }
     }
 
@@ -213,9 +254,11 @@ impl<'r> CellText<'r> {
         self.folded.as_deref().unwrap_or(&self.clean)
     }
 
-    /// The text as a label's comparison key (see [`key`]).
+    /// The text as a label's comparison key: cleaned, folded, without a trailing colon or a
+    /// leading `其中:`.
     pub(crate) fn key(&self) -> &str {
-        key_of(self.folded())
+        let (start, end) = self.key;
+        self.folded().get(start..end).unwrap_or_default()
     }
 }
 
@@ -228,18 +271,23 @@ pub(crate) fn texts<'r>(row: &'r Row) -> Vec<CellText<'r>> {
 
 /// A plain number cell (`10.00`, `１０．００`, `-3`), at its printed scale.
 pub(crate) fn number(text: &str) -> Option<Decimal> {
-    // The common cell is a plain ASCII number, or text that cannot start one: neither needs the
-    // folded copy.
+    // The common cell is a plain ASCII number, read in one pass, or text that cannot start one:
+    // neither needs the folded copy.
+    if let Some(value) = parse_decimal(text) {
+        return Some(value);
+    }
+    // A CJK ideograph (lead byte E4–E9) is no digit, point, sign or space.
     if text
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
+        .as_bytes()
+        .first()
+        .is_some_and(|byte| (0xE4..=0xE9).contains(byte))
     {
-        return parse_decimal(text);
+        return None;
     }
     // Text with a character that is no (full-width) digit, point, sign or space is no number.
     if !text
         .chars()
-        .all(|ch| ch.is_whitespace() || matches!(fold_char(ch), '0'..='9' | '.' | '-' | '+'))
+        .all(|ch| matches!(fold_char(ch), '0'..='9' | '.' | '-' | '+') || ch.is_whitespace())
     {
         return None;
     }
@@ -263,17 +311,20 @@ pub(crate) enum Amount {
 
 /// Reads an amount or rate cell of the funds table.
 pub(crate) fn amount(text: &str) -> Amount {
-    // A plain ASCII number (not a dash) is read as it is, without the folded copy.
+    // A plain ASCII number is read as it is, and a dash is blank (it holds no space to clean),
+    // without the folded copy.
+    if let Some(value) = parse_decimal(text) {
+        return Amount::Number(value);
+    }
+    if is_dash(text) {
+        return Amount::Blank;
+    }
     if !text.is_empty()
-        && !is_dash(text)
         && text
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
     {
-        return match parse_decimal(text) {
-            Some(value) => Amount::Number(value),
-            None => Amount::Unreadable(text.to_owned()),
-        };
+        return Amount::Unreadable(text.to_owned());
     }
     let cleaned = clean(text);
     if cleaned.is_empty() || is_dash(&cleaned) {
@@ -295,37 +346,41 @@ pub(crate) fn is_dash(text: &str) -> bool {
             .all(|ch| matches!(ch, '-' | '—' | '–' | '―' | '‐' | '－' | '−' | '/' | '／'))
 }
 
+/// `[+-]digits[.digits]`, at its printed scale. One pass over the bytes: amounts and scores are
+/// short, and the general parser of `Decimal::from_str` is only needed past 18 digits.
 fn parse_decimal(text: &str) -> Option<Decimal> {
     let (negative, body) = match text.strip_prefix('-') {
         Some(body) => (true, body),
         None => (false, text.strip_prefix('+').unwrap_or(text)),
     };
-    let (integer, fraction) = match body.split_once('.') {
-        Some((integer, fraction)) => (integer, Some(fraction)),
-        None => (body, None),
-    };
-    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    if !all_digits(integer) || !fraction.is_none_or(all_digits) {
+    let mut mantissa = 0i64;
+    let mut digits = 0usize;
+    // The number of digits before the point, once it is seen.
+    let mut point = None;
+    for byte in body.bytes() {
+        match byte {
+            b'0'..=b'9' => {
+                mantissa = mantissa
+                    .wrapping_mul(10)
+                    .wrapping_add(i64::from(byte - b'0'));
+                digits += 1;
+            }
+            b'.' if point.is_none() => point = Some(digits),
+            _ => return None,
+        }
+    }
+    let integer = point.unwrap_or(digits);
+    let scale = digits - integer;
+    // Both sides of a point need digits (`66.` and `.5` are no numbers).
+    if integer == 0 || (point.is_some() && scale == 0) {
         return None;
     }
-    let value = match small_decimal(integer, fraction.unwrap_or_default()) {
-        Some(value) => value,
-        None => Decimal::from_str(body).ok()?,
+    let value = if digits <= 18 {
+        Decimal::try_new(mantissa, u32::try_from(scale).ok()?).ok()?
+    } else {
+        Decimal::from_str(body).ok()?
     };
     Some(if negative { -value } else { value })
-}
-
-/// The decimal `integer.fraction` (ASCII digits) when it fits 18 digits, as `Decimal::from_str`
-/// reads it but without its general parser (amounts and scores are short).
-fn small_decimal(integer: &str, fraction: &str) -> Option<Decimal> {
-    if integer.len() + fraction.len() > 18 {
-        return None;
-    }
-    let mantissa = integer
-        .bytes()
-        .chain(fraction.bytes())
-        .fold(0i64, |value, digit| value * 10 + i64::from(digit - b'0'));
-    Decimal::try_new(mantissa, u32::try_from(fraction.len()).ok()?).ok()
 }
 
 /// Splits goal text into paragraphs: `<p>`, `</p>` and `<br>` markup separate them, and so does
@@ -340,15 +395,16 @@ pub(crate) fn paragraphs(text: &str) -> Vec<String> {
         }
     };
     // A paragraph runs from the end of one tag to the start of the next; a `<` that starts no
-    // tag is text.
+    // tag is text. Both bytes are ASCII, so every offset found is a character boundary.
     let mut start = 0;
     let mut from = 0;
     while let Some(at) = text
+        .as_bytes()
         .get(from..)
-        .and_then(|rest| rest.find(['<', '\n']))
+        .and_then(|rest| memchr::memchr2(b'<', b'\n', rest))
         .map(|offset| from + offset)
     {
-        if text.get(at..).is_some_and(|rest| rest.starts_with('\n')) {
+        if text.as_bytes().get(at) == Some(&b'\n') {
             push(text.get(start..at).unwrap_or_default());
             start = at + 1;
             from = start;
@@ -365,6 +421,12 @@ pub(crate) fn paragraphs(text: &str) -> Vec<String> {
     }
     push(text.get(start..).unwrap_or_default());
     paragraphs
+}
+
+/// Whether a text holds markup or a line break, which [`paragraphs`] splits on; a text without
+/// either is one paragraph, its [`clean`]ed self.
+pub(crate) fn has_breaks(text: &str) -> bool {
+    memchr::memchr2(b'<', b'\n', text.as_bytes()).is_some()
 }
 
 /// The byte length of a `<p>`, `</p>`, `<p …>`, `<br>` or `<br/>` tag at the start of `text`.
@@ -429,12 +491,16 @@ mod tests {
             "0.000",
             "123456789012345678",
             "1.23456789012345678",
+            "1234567890123456789.5",
+            "-2.50",
         ] {
-            let (integer, fraction) = text.split_once('.').unwrap_or((text, ""));
-            let fast = small_decimal(integer, fraction);
+            let fast = parse_decimal(text);
             let slow = Decimal::from_str(text).ok();
             assert_eq!(fast, slow);
             assert_eq!(fast.map(|d| d.to_string()), slow.map(|d| d.to_string()));
+        }
+        for text in ["", "-", ".5", "5.", "1.2.3", "1e5", "+-1"] {
+            assert_eq!(parse_decimal(text), None, "{text}");
         }
     }
 

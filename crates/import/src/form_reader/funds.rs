@@ -10,7 +10,7 @@ use jixiao_core::model::{Execution, Funds, FundsRow, FundsSource};
 use rust_decimal::Decimal;
 
 use super::Notes;
-use super::clean::{Amount, CellText, amount, clean};
+use super::clean::{Amount, CellText, amount, clean, has};
 use crate::cells::Row;
 
 /// A column of the funds table.
@@ -55,7 +55,7 @@ pub(crate) struct FundsTable {
 pub(crate) fn is_header(cells: &[CellText]) -> bool {
     cells.iter().any(|cell| {
         let key = cell.key();
-        key.contains("年初预算") || key.contains("全年预算")
+        has(key, "年初预算") || has(key, "全年预算")
     })
 }
 
@@ -85,18 +85,17 @@ fn source_of_label(key: &str) -> Option<FundsSource> {
 }
 
 fn column_of(key: &str) -> Option<Column> {
-    if key.contains("执行率") {
+    if has(key, "执行率") {
         Some(Column::Rate)
-    } else if key.contains("年初预算") {
+    } else if has(key, "年初预算") {
         Some(Column::Initial)
-    } else if key.contains("全年预算") || key.contains("调整后预算") {
+    } else if has(key, "全年预算") || has(key, "调整后预算") {
         Some(Column::Adjusted)
-    } else if key.contains("执行数") || key.contains("实际执行") || key.contains("实际支出")
-    {
+    } else if has(key, "执行数") || has(key, "实际执行") || has(key, "实际支出") {
         Some(Column::Executed)
-    } else if key.contains("分值") || key.contains("分数") || key.contains("权重") {
+    } else if has(key, "分值") || has(key, "分数") || has(key, "权重") {
         Some(Column::Weight)
-    } else if key.contains("得分") {
+    } else if has(key, "得分") {
         Some(Column::Score)
     } else {
         None
@@ -104,9 +103,9 @@ fn column_of(key: &str) -> Option<Column> {
 }
 
 fn unit_of(key: &str) -> Option<Unit> {
-    if key.contains("万元") {
+    if has(key, "万元") {
         Some(Unit::Wan)
-    } else if key.contains("(元)") || key.ends_with('元') {
+    } else if has(key, "(元)") || key.ends_with('元') {
         Some(Unit::Yuan)
     } else {
         None

@@ -6,8 +6,7 @@
 //! that does not end a sentence, and joins it directly (`…提供` + `坚强思想保证。`), since both
 //! halves are one paragraph.
 
-use super::clean::{CellText, ends_sentence, key, paragraphs};
-use crate::cells::Row;
+use super::clean::{CellText, ends_sentence, has_breaks, paragraphs};
 
 /// Which goal a cell belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +30,18 @@ pub(crate) fn is_header(cells: &[CellText]) -> bool {
         && cells.iter().any(|cell| cell.key().starts_with("实际完成"))
 }
 
+/// The paragraphs of a goal cell; a cell without markup or line breaks is one paragraph, its
+/// text as already cleaned.
+fn cell_paragraphs(cell: &CellText) -> Vec<String> {
+    if has_breaks(cell.raw) {
+        paragraphs(cell.raw)
+    } else if cell.clean.is_empty() {
+        Vec::new()
+    } else {
+        vec![cell.clean.clone().into_owned()]
+    }
+}
+
 /// Whether a cleaned cell is a piece of the block's own label (`年度 总体 目标`, split over rows).
 fn is_label_piece(text: &str) -> bool {
     const LABEL: &str = "年度总体目标";
@@ -42,9 +53,9 @@ fn is_label_piece(text: &str) -> bool {
 
 impl GoalsTable {
     /// Reads the header: the columns of the two goals.
-    pub(crate) fn header(&mut self, row: &Row) {
-        for cell in row.non_empty() {
-            let key = key(&cell.text);
+    pub(crate) fn header(&mut self, cells: &[CellText]) {
+        for cell in cells {
+            let key = cell.key();
             if key == "预期目标" {
                 self.expected_column = cell.column;
             } else if key.starts_with("实际完成") {
@@ -61,28 +72,25 @@ impl GoalsTable {
         let cells: Vec<(usize, Vec<String>)> = cells
             .iter()
             .filter(|cell| !is_label_piece(&cell.clean))
-            .map(|cell| (cell.column, paragraphs(cell.raw)))
+            .map(|cell| (cell.column, cell_paragraphs(cell)))
             .filter(|(_, text)| !text.is_empty())
             .collect();
-        match cells.as_slice() {
-            [] => {}
-            [(column, text)] => {
-                let side = self.side_of_fragment(*column);
-                self.append(side, text.clone());
-            }
-            [(first_column, first), (second_column, second)]
-                if self.nearest(*first_column) == self.nearest(*second_column) =>
-            {
-                // Both cells are nearer one goal: they still are the two goals, in order.
-                self.append(Side::Expected, first.clone());
-                self.append(Side::Actual, second.clone());
-            }
-            _ => {
-                for (column, text) in cells {
-                    let side = self.nearest(column);
-                    self.append(side, text);
-                }
-            }
+        // The sides are worked out first, so that the paragraphs can be moved, not copied.
+        let lone = match cells.as_slice() {
+            [(column, _)] => Some(self.side_of_fragment(*column)),
+            _ => None,
+        };
+        // Two cells both nearer one goal still are the two goals, in order.
+        let pair = matches!(cells.as_slice(), [(first, _), (second, _)]
+            if self.nearest(*first) == self.nearest(*second));
+        for (index, (column, text)) in cells.into_iter().enumerate() {
+            let side = match (lone, pair) {
+                (Some(side), _) => side,
+                (None, true) if index == 0 => Side::Expected,
+                (None, true) => Side::Actual,
+                (None, false) => self.nearest(column),
+            };
+            self.append(side, text);
         }
     }
 

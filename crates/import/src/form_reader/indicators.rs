@@ -14,7 +14,7 @@ use jixiao_core::model::Indicator;
 use rust_decimal::Decimal;
 
 use super::Notes;
-use super::clean::{CellText, key, number, shorten};
+use super::clean::{CellText, has, number, shorten};
 use super::labels::{self, Level, Levels};
 use crate::cells::Row;
 
@@ -44,24 +44,23 @@ pub(crate) fn is_header(cells: &[CellText]) -> bool {
 }
 
 fn field_of(key: &str) -> Option<Field> {
-    let field = if key.contains("一级") {
+    let field = if has(key, "一级") {
         Field::Level1
-    } else if key.contains("二级") {
+    } else if has(key, "二级") {
         Field::Level2
-    } else if key.contains("三级") {
+    } else if has(key, "三级") {
         Field::Name
-    } else if key.contains("实际") {
+    } else if has(key, "实际") {
         Field::Actual
-    } else if key.contains("指标值") || key.contains("目标值") || key.contains("年度目标")
-    {
+    } else if has(key, "指标值") || has(key, "目标值") || has(key, "年度目标") {
         Field::Target
-    } else if key.contains("分值") || key.contains("分数") || key.contains("权重") {
+    } else if has(key, "分值") || has(key, "分数") || has(key, "权重") {
         Field::Weight
-    } else if key.contains("得分") {
+    } else if has(key, "得分") {
         Field::Score
     } else if ["偏差", "原因", "措施", "备注", "说明"]
         .iter()
-        .any(|word| key.contains(word))
+        .any(|word| has(key, word))
     {
         Field::Note
     } else {
@@ -166,14 +165,14 @@ pub(crate) struct IndicatorTable {
 
 impl IndicatorTable {
     /// Reads the header: what each column holds. A header repeated on a later page is skipped.
-    pub(crate) fn header(&mut self, row: &Row) {
+    pub(crate) fn header(&mut self, row: &Row, cells: &[CellText]) {
         if self.header_line.is_some() {
             return;
         }
         self.header_line = Some(row.line);
-        self.header = row
-            .non_empty()
-            .filter_map(|cell| field_of(&key(&cell.text)).map(|field| (cell.column, field)))
+        self.header = cells
+            .iter()
+            .filter_map(|cell| field_of(cell.key()).map(|field| (cell.column, field)))
             .collect();
     }
 

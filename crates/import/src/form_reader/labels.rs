@@ -77,6 +77,14 @@ const LABELS: &[(&str, Levels)] = &[
     ("生态环境成本指标", TWO),
 ];
 
+/// Whether a known label starts with `ch` (kept in step with [`LABELS`] by a test).
+fn starts_a_label(ch: char) -> bool {
+    matches!(
+        ch,
+        '产' | '效' | '满' | '成' | '数' | '质' | '时' | '社' | '经' | '生' | '可' | '服'
+    )
+}
+
 /// Removes a weight printed after a label: `产出指标(50分)` → `产出指标`.
 pub(crate) fn strip_weight(text: &str) -> Cow<'_, str> {
     // Most cells end in no bracket: keep them as they are, without folding.
@@ -105,7 +113,9 @@ pub(crate) fn exact(text: &str) -> Option<(&'static str, Levels)> {
 /// The levels of the known labels that `text` is the head of (two characters at least, and not
 /// the whole label), or `None` when it is the head of none.
 pub(crate) fn head_of(text: &str) -> Option<Levels> {
-    if text.chars().count() < 2 {
+    // Every row's cells are asked: most start with no label's first character.
+    let mut chars = text.chars();
+    if !chars.next().is_some_and(starts_a_label) || chars.next().is_none() {
         return None;
     }
     LABELS
@@ -159,5 +169,8 @@ mod tests {
         );
         assert_eq!(join("效益", "指标").map(|(l, _)| l), Some("效益指标"));
         assert_eq!(join("质量", "指标完成率"), None);
+        for (label, _) in LABELS {
+            assert!(label.chars().next().is_some_and(starts_a_label), "{label}");
+        }
     }
 }

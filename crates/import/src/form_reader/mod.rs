@@ -22,7 +22,7 @@ mod labels;
 
 use jixiao_core::model::{Form, Goals, Total};
 
-use self::clean::{CellText, clean, fold_cow, number, shorten, texts};
+use self::clean::{CellText, clean, fold_cow, has, number, shorten, texts};
 use self::funds::FundsTable;
 use self::goals::GoalsTable;
 use self::indicators::IndicatorTable;
@@ -41,69 +41,113 @@ pub fn read_forms(rows: &[Row]) -> Import {
 /// part's first row) starts, so that a form cut short says what followed it.
 pub fn read_forms_before(rows: &[Row], next_title: Option<&Row>) -> Import {
     let mut import = Import::default();
-    let starts = form_starts(rows);
-    let Some(&(first_start, _)) = starts.first() else {
-        let first = rows.iter().find(|row| !row.is_blank());
+    // One pass: each row's cells are cleaned once, both to find where forms start and to read
+    // them.
+    let mut cells = Vec::new();
+    let mut open = Open::None;
+    // Whether a form has started, and whether the open one has a 项目名称 row.
+    let mut started = false;
+    let mut has_project = false;
+    // The first row with text before the first form.
+    let mut stray = None;
+    for row in rows {
+        cells.clear();
+        cells.extend(row.non_empty().map(CellText::new));
+        if cells.is_empty() {
+            if let Open::Titled(reader) = &mut open {
+                reader.after_break = true;
+            }
+            continue;
+        }
+        // A title starts a form; so does a 项目名称 row when the open form already has one (its
+        // title was lost).
+        let titled = is_title_row(&cells);
+        let starts = if titled {
+            has_project = false;
+            true
+        } else if is_project_row(&cells) {
+            let starts = has_project || !started;
+            has_project = true;
+            starts
+        } else {
+            false
+        };
+        if !starts {
+            match &mut open {
+                Open::Titled(reader) => reader.feed(row, &cells),
+                Open::Untitled => {}
+                Open::None => {
+                    stray.get_or_insert(row);
+                }
+            }
+            continue;
+        }
+        let found = if titled {
+            "下一张表的标题"
+        } else {
+            "下一张表的项目名称"
+        };
+        open.finish(row.line, found, &mut import);
+        if !started && let Some(stray) = stray {
+            import.warnings.push(ImportWarning {
+                file: None,
+                line: stray.line,
+                message: format!("第一张表的标题之前有内容“{}”，已忽略", row_text(stray)),
+                form: None,
+            });
+        }
+        started = true;
+        open = if titled {
+            Open::Titled(FormReader::start(row))
+        } else {
+            import.errors.push(ImportError {
+                file: None,
+                line: row.line,
+                found: row_text(row),
+                expected: format!("标题“{TITLE}”（这张表没有标题）"),
+                form: project_of(row),
+            });
+            Open::Untitled
+        };
+    }
+    if !started {
         import.errors.push(ImportError {
             file: None,
-            line: first.map_or(1, |row| row.line),
-            found: first.map_or_else(|| "空文件".to_owned(), row_text),
+            line: stray.map_or(1, |row| row.line),
+            found: stray.map_or_else(|| "空文件".to_owned(), row_text),
             expected: format!("标题“{TITLE}”"),
             form: None,
         });
         return import;
-    };
-    if let Some(stray) = rows
-        .get(..first_start)
-        .unwrap_or_default()
-        .iter()
-        .find(|row| !row.is_blank())
-    {
-        import.warnings.push(ImportWarning {
-            file: None,
-            line: stray.line,
-            message: format!("第一张表的标题之前有内容“{}”，已忽略", row_text(stray)),
-            form: None,
-        });
     }
-
-    for (index, &(start, titled)) in starts.iter().enumerate() {
-        let next = starts.get(index + 1);
-        let end = match next {
-            Some(&(next_start, next_titled)) => End {
-                line: rows.get(next_start).map_or(0, |row| row.line),
-                found: if next_titled {
-                    "下一张表的标题".to_owned()
-                } else {
-                    "下一张表的项目名称".to_owned()
-                },
-            },
-            None => match next_title {
-                Some(title) => End {
-                    line: title.line,
-                    found: "下一张表的标题".to_owned(),
-                },
-                None => End {
-                    line: rows.last().map_or(1, |row| row.line + 1),
-                    found: "文件结尾".to_owned(),
-                },
-            },
-        };
-        let stop = next.map_or(rows.len(), |&(next_start, _)| next_start);
-        let form_rows = rows.get(start..stop).unwrap_or_default();
-        if !titled {
-            if let Some(first) = form_rows.first() {
-                import.errors.push(ImportError {
-                    file: None,
-                    line: first.line,
-                    found: row_text(first),
-                    expected: format!("标题“{TITLE}”（这张表没有标题）"),
-                    form: project_of(first),
-                });
-            }
-            continue;
+    match next_title {
+        Some(title) => open.finish(title.line, "下一张表的标题", &mut import),
+        None => {
+            let line = rows.last().map_or(1, |row| row.line + 1);
+            open.finish(line, "文件结尾", &mut import);
         }
-        match FormReader::default().read(form_rows, &end) {
+    }
+    import
+}
+
+/// The form being read by [`read_forms_before`].
+enum Open {
+    /// No form has started yet.
+    None,
+    /// A form with a title.
+    Titled(Box<FormReader>),
+    /// A form without a title, already reported and skipped.
+    Untitled,
+}
+
+impl Open {
+    /// Ends the form being read where the next one starts (at `line`, with what was `found`
+    /// there), and adds it to the import.
+    fn finish(&mut self, line: usize, found: &'static str, import: &mut Import) {
+        let Open::Titled(reader) = std::mem::replace(self, Open::None) else {
+            return;
+        };
+        match reader.finish(&End { line, found }) {
             Ok((form, warnings)) => {
                 import.forms.push(form);
                 import.warnings.extend(warnings);
@@ -111,7 +155,6 @@ pub fn read_forms_before(rows: &[Row], next_title: Option<&Row>) -> Import {
             Err(error) => import.errors.push(error),
         }
     }
-    import
 }
 
 /// Warnings gathered while a form is read: line and message.
@@ -129,51 +172,45 @@ impl Notes {
 /// Where a form's rows end: the next form's first line, or one past the end of the file.
 struct End {
     line: usize,
-    found: String,
-}
-
-/// The index of each form's first row, and whether it is a title. A 项目名称 row starts a form
-/// without a title when the open form already has one (its title was lost).
-fn form_starts(rows: &[Row]) -> Vec<(usize, bool)> {
-    let mut starts = Vec::new();
-    let mut has_project = false;
-    for (index, row) in rows.iter().enumerate() {
-        if is_title(row) {
-            starts.push((index, true));
-            has_project = false;
-        } else if is_project_row(row) {
-            if has_project || starts.is_empty() {
-                starts.push((index, false));
-            }
-            has_project = true;
-        }
-    }
-    starts
+    found: &'static str,
 }
 
 /// A title row: a short cell holding the title and no sentence punctuation (the year or the
 /// unit may stand around it), so that a goal that mentions the title does not start a form.
 pub fn is_title(row: &Row) -> bool {
-    const ROOM: usize = 24;
     row.non_empty().any(|cell| {
         // Cleaning only removes spaces: a cell shorter than the title, or without its first
         // character, is no title.
-        if cell.text.len() < TITLE.len() || !cell.text.contains('财') {
-            return false;
-        }
-        let text = clean(&cell.text);
-        text.contains(TITLE)
-            && text.chars().count() <= TITLE.chars().count() + ROOM
-            && !text.contains(['，', '。', '；', '：', ',', ';', ':', '、'])
+        cell.text.len() >= TITLE.len()
+            && cell.text.contains('财')
+            && is_title_text(&clean(&cell.text))
     })
 }
 
-fn is_project_row(row: &Row) -> bool {
-    row.non_empty()
-        .next()
-        // Every row is asked: look at its first character before cleaning it.
-        .filter(|cell| cell.text.chars().find(|ch| !clean::is_space(*ch)) == Some('项'))
-        .and_then(|cell| labelled(&CellText::new(cell)))
+/// [`is_title`] of a row whose cells are already cleaned.
+fn is_title_row(cells: &[CellText]) -> bool {
+    cells.iter().any(|cell| is_title_text(&cell.clean))
+}
+
+/// Whether a cleaned cell is a title (see [`is_title`]).
+fn is_title_text(text: &str) -> bool {
+    const ROOM: usize = 24;
+    const MAX_CHARS: usize = 11 + ROOM;
+    // Bounds on the byte length first (a character has one to four bytes): most cells are too
+    // short, and goals are too long, to be searched.
+    (TITLE.len()..=4 * MAX_CHARS).contains(&text.len())
+        && has(text, TITLE)
+        && text.chars().count() <= MAX_CHARS
+        && !text.contains(['，', '。', '；', '：', ',', ';', ':', '、'])
+}
+
+/// Whether a row starts with the 项目名称 label.
+fn is_project_row(cells: &[CellText]) -> bool {
+    cells
+        .first()
+        // Every row is asked: look at its first character before its label.
+        .filter(|cell| cell.clean.starts_with('项'))
+        .and_then(labelled)
         .is_some_and(|(label, _)| label == Label::Project)
 }
 
@@ -207,6 +244,10 @@ impl Label {
 /// (`项目名称：课题研究`, as DOCX and HTML extractions give).
 fn labelled(cell: &CellText) -> Option<(Label, Option<String>)> {
     let folded = cell.folded();
+    // Every row's first cells are asked: most start with no label's first character.
+    if !folded.starts_with(['项', '主', '实', '评', '自', '绩', '等']) {
+        return None;
+    }
     let label_text = folded.split_once(':').map_or(folded, |(label, _)| label);
     let label = match label_text {
         "项目名称" => Label::Project,
@@ -303,44 +344,39 @@ struct FormReader {
     after_funds: Option<Place>,
     /// The row that ended the indicator rows: where the table was expected.
     after_indicators: Option<Place>,
+    /// Whether a blank row (a page break) came before the next row.
+    after_break: bool,
 }
 
 impl FormReader {
-    fn read(mut self, rows: &[Row], end: &End) -> Result<(Form, Vec<ImportWarning>), ImportError> {
-        let mut after_break = false;
-        // The cells of the row being read, in a buffer kept from row to row.
-        let mut cells = Vec::new();
-        for (index, row) in rows.iter().enumerate() {
-            if row.is_blank() {
-                after_break = true;
-                continue;
-            }
-            if index == 0 {
-                self.year = row.non_empty().find_map(|cell| year_in(&cell.text));
-            } else {
-                if self.after_title.is_none() && self.project.is_none() {
-                    self.after_title = Some((row.line, row_text(row)));
-                }
-                cells.clear();
-                cells.extend(row.non_empty().map(CellText::new));
-                self.row(row, &cells, after_break);
-            }
-            after_break = false;
+    /// A reader for the form whose title is `row`.
+    fn start(row: &Row) -> Box<FormReader> {
+        let mut reader = Box::<FormReader>::default();
+        reader.year = row.non_empty().find_map(|cell| year_in(&cell.text));
+        reader
+    }
+
+    /// Reads the next row with text, given its non-empty cells.
+    fn feed(&mut self, row: &Row, cells: &[CellText]) {
+        if self.after_title.is_none() && self.project.is_none() {
+            self.after_title = Some((row.line, row_text(row)));
         }
-        self.finish(end)
+        let after_break = std::mem::take(&mut self.after_break);
+        self.row(row, cells, after_break);
     }
 
     /// Reads a row, given its non-empty cells: each is cleaned and folded once, for every rule
     /// below.
     fn row(&mut self, row: &Row, cells: &[CellText], after_break: bool) {
         let first_key = cells.first().map(CellText::key).unwrap_or_default();
-        let labels: Vec<Label> = cells
+        // The labels of the first two cells, in order (no vector: every row is asked).
+        let mut labels = cells
             .iter()
             .take(2)
-            .filter_map(|cell| labelled(cell).map(|(label, _)| label))
-            .collect();
+            .filter_map(|cell| labelled(cell).map(|(label, _)| label));
+        let labels = [labels.next(), labels.next()];
 
-        if labels.first().is_some_and(|label| *label != Label::Grade) {
+        if labels[0].is_some_and(|label| label != Label::Grade) {
             self.enter(Section::Header, row);
             self.header_row(row, cells);
         } else if self.section < Section::Goals && funds::is_header(cells) {
@@ -354,15 +390,15 @@ impl FormReader {
             self.funds.data(row, source, label, &mut self.notes);
         } else if goals::is_header(cells) {
             self.enter(Section::Goals, row);
-            self.goals.header(row);
+            self.goals.header(cells);
             self.goals_line = Some(row.line);
         } else if indicators::is_header(cells) {
             self.enter(Section::Indicators, row);
-            self.indicators.header(row);
+            self.indicators.header(row, cells);
         } else if matches!(first_key, "总分" | "合计" | "总计") {
             self.enter(Section::Tail, row);
             self.total_row(row);
-        } else if labels.contains(&Label::Grade) {
+        } else if labels.contains(&Some(Label::Grade)) {
             self.enter(Section::Tail, row);
             self.grade_row(row, cells);
         } else {
@@ -495,14 +531,14 @@ impl FormReader {
         }
     }
 
-    fn finish(mut self, end: &End) -> Result<(Form, Vec<ImportWarning>), ImportError> {
+    fn finish(mut self: Box<Self>, end: &End) -> Result<(Form, Vec<ImportWarning>), ImportError> {
         // Diagnostics name the form; a shortened name keeps a runaway cell from being copied
         // into every warning.
         let project = self.project.as_ref().map(|(_, project)| shorten(project));
         let error = |place: Option<&Place>, expected: &str| ImportError {
             file: None,
             line: place.map_or(end.line, |(line, _)| *line),
-            found: place.map_or_else(|| end.found.clone(), |(_, text)| text.clone()),
+            found: place.map_or_else(|| end.found.to_owned(), |(_, text)| text.clone()),
             expected: expected.to_owned(),
             form: project.clone(),
         };
