@@ -113,6 +113,14 @@ pub fn endpoints<S: Store + Clone>() -> Vec<(Endpoint, MethodRouter<App<S>>)> {
             delete(delete_token::<S>),
         ),
         (
+            endpoint(
+                "POST",
+                "/api/v1/score",
+                "重新计算规则得分与审核发现（不保存）",
+            ),
+            post(score_form::<S>),
+        ),
+        (
             endpoint("GET", "/api/v1/forms", "自评表列表（筛选、分页）"),
             get(list_forms::<S>),
         ),
@@ -345,7 +353,7 @@ fn org_json(org: &Org) -> Value {
     })
 }
 
-fn require_admin(caller: &Caller) -> ApiResult<()> {
+pub(crate) fn require_admin(caller: &Caller) -> ApiResult<()> {
     if caller.user.role == Role::Admin {
         Ok(())
     } else {
@@ -353,7 +361,7 @@ fn require_admin(caller: &Caller) -> ApiResult<()> {
     }
 }
 
-async fn orgs<S: Store + Clone>(
+pub(crate) async fn orgs<S: Store + Clone>(
     State(app): State<App<S>>,
     _caller: Caller,
 ) -> ApiResult<Json<Value>> {
@@ -364,13 +372,13 @@ async fn orgs<S: Store + Clone>(
 }
 
 #[derive(Deserialize)]
-struct NewOrgBody {
-    name: String,
-    kind: OrgKind,
-    parent: Option<i64>,
+pub(crate) struct NewOrgBody {
+    pub(crate) name: String,
+    pub(crate) kind: OrgKind,
+    pub(crate) parent: Option<i64>,
 }
 
-async fn create_org<S: Store + Clone>(
+pub(crate) async fn create_org<S: Store + Clone>(
     State(app): State<App<S>>,
     caller: Caller,
     Json(body): Json<NewOrgBody>,
@@ -384,7 +392,7 @@ async fn create_org<S: Store + Clone>(
     Ok((StatusCode::CREATED, Json(org_json(&org))))
 }
 
-async fn users<S: Store + Clone>(
+pub(crate) async fn users<S: Store + Clone>(
     State(app): State<App<S>>,
     caller: Caller,
 ) -> ApiResult<Json<Value>> {
@@ -397,12 +405,12 @@ async fn users<S: Store + Clone>(
 }
 
 #[derive(Deserialize)]
-struct NewUserBody {
-    login: String,
-    name: String,
-    org: i64,
-    role: Role,
-    password: String,
+pub(crate) struct NewUserBody {
+    pub(crate) login: String,
+    pub(crate) name: String,
+    pub(crate) org: i64,
+    pub(crate) role: Role,
+    pub(crate) password: String,
 }
 
 /// The shortest password accepted.
@@ -417,7 +425,7 @@ fn check_password(password: &str) -> ApiResult<()> {
     Ok(())
 }
 
-async fn create_user<S: Store + Clone>(
+pub(crate) async fn create_user<S: Store + Clone>(
     State(app): State<App<S>>,
     caller: Caller,
     Json(body): Json<NewUserBody>,
@@ -466,7 +474,7 @@ fn token_json(token: &ApiToken) -> Value {
     json!({"id": token.id, "name": token.name, "created_at": token.created_at})
 }
 
-async fn tokens<S: Store + Clone>(
+pub(crate) async fn tokens<S: Store + Clone>(
     State(app): State<App<S>>,
     caller: Caller,
 ) -> ApiResult<Json<Value>> {
@@ -477,11 +485,11 @@ async fn tokens<S: Store + Clone>(
 }
 
 #[derive(Deserialize)]
-struct TokenBody {
-    name: String,
+pub(crate) struct TokenBody {
+    pub(crate) name: String,
 }
 
-async fn create_token<S: Store + Clone>(
+pub(crate) async fn create_token<S: Store + Clone>(
     State(app): State<App<S>>,
     caller: Caller,
     Json(body): Json<TokenBody>,
@@ -497,7 +505,7 @@ async fn create_token<S: Store + Clone>(
     Ok((StatusCode::CREATED, Json(value)))
 }
 
-async fn delete_token<S: Store + Clone>(
+pub(crate) async fn delete_token<S: Store + Clone>(
     State(app): State<App<S>>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -681,6 +689,78 @@ fn read_form_body(body: &Bytes) -> ApiResult<Form> {
     let text = std::str::from_utf8(body).map_err(|_| ApiError::invalid("请求体不是 UTF-8"))?;
     jixiao_core::json::from_str::<Form>(text)
         .map_err(|error| ApiError::invalid(format!("自评表 JSON 有误：{error}")))
+}
+
+/// Rescores a form body without saving it (the editor's live audit): the audit report, the JSON
+/// path of the value each finding is about, and the rule value of each indicator.
+async fn score_form<S: Store + Clone>(
+    State(app): State<App<S>>,
+    _caller: Caller,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let form = read_form_body(&body)?;
+    Ok(Json(scored(&form, &app.profile)))
+}
+
+pub(crate) fn scored(form: &Form, profile: &jixiao_core::Profile) -> Value {
+    use jixiao_core::finding::{Place, Severity};
+    use jixiao_core::score::Rule;
+    use jixiao_render::layout::{IndicatorField, Role as CellRole};
+    let audit = jixiao_core::audit::audit(form, profile);
+    let report = jixiao_core::report::FormReport::new(form, profile, &audit);
+    let fields: Vec<String> = audit
+        .findings
+        .iter()
+        .map(|finding| match &finding.place {
+            Place::Indicator(index) => {
+                let field = match jixiao_render::layout::role_of(finding.code, &finding.place) {
+                    CellRole::Indicator(_, IndicatorField::Name) => "name",
+                    CellRole::Indicator(_, IndicatorField::Target) => "target",
+                    CellRole::Indicator(_, IndicatorField::Actual) => "actual",
+                    CellRole::Indicator(_, IndicatorField::Weight) => "weight",
+                    CellRole::Indicator(_, IndicatorField::Note) => "note",
+                    _ => "score",
+                };
+                format!("indicators[{index}].{field}")
+            }
+            Place::Field(path) if path.starts_with("indicators") => "indicators".to_owned(),
+            Place::Path(path) if path.starts_with("indicators") => "indicators".to_owned(),
+            Place::Field(path) => (*path).to_owned(),
+            Place::Path(path) => path.clone(),
+        })
+        .collect();
+    let rules: Vec<Value> = audit
+        .scorecard
+        .indicators
+        .iter()
+        .map(|rule| match &rule.rule {
+            Rule::Computed { score, .. } => json!(jixiao_core::rounding::two_places(*score)),
+            Rule::Band {
+                low,
+                high,
+                high_inclusive,
+                ..
+            } => json!(Rule::band_text(*low, *high, *high_inclusive)),
+            Rule::Unscored => Value::Null,
+        })
+        .collect();
+    let count = |severity: Severity| {
+        audit
+            .findings
+            .iter()
+            .filter(|finding| finding.severity == severity)
+            .count()
+    };
+    json!({
+        "report": report,
+        "fields": fields,
+        "indicators": rules,
+        "counts": {
+            "error": count(Severity::Error),
+            "warning": count(Severity::Warning),
+            "info": count(Severity::Info),
+        },
+    })
 }
 
 async fn create_form<S: Store + Clone>(

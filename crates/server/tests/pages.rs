@@ -8,14 +8,14 @@ use serde_json::json;
 use crate::util::{Client, SEED_TEXT, Server, form_ids, server};
 
 /// A browser: keeps cookies, does not follow redirects, reads the CSRF token from pages.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    csrf: String,
+pub(crate) struct Browser {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) csrf: String,
 }
 
 impl Browser {
-    fn new(server: &Server) -> Browser {
+    pub(crate) fn new(server: &Server) -> Browser {
         Browser {
             http: reqwest::Client::builder()
                 .cookie_store(true)
@@ -28,7 +28,7 @@ impl Browser {
     }
 
     /// Logs in through the login page's form.
-    async fn login(server: &Server, login: &str) -> Browser {
+    pub(crate) async fn login(server: &Server, login: &str) -> Browser {
         let mut browser = Browser::new(server);
         let (status, location, _) = browser
             .post(
@@ -44,7 +44,7 @@ impl Browser {
         browser
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, String) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, String) {
         let response = self
             .http
             .get(format!("{}{path}", self.base))
@@ -55,7 +55,11 @@ impl Browser {
     }
 
     /// A form POST; the status, the `Location` (or empty) and the body.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
         let response = self
             .http
             .post(format!("{}{path}", self.base))

@@ -126,6 +126,7 @@ async fn render<S: Store + Clone>(
         .filter_map(|t| t.as_str().and_then(Transition::parse))
         .collect();
     let may_comment = rights["comment"].as_bool().unwrap_or(false);
+    let may_edit = rights["edit"].as_bool().unwrap_or(false);
     let status = failed.as_ref().map_or(StatusCode::OK, |f| f.status);
     let typed = failed.as_ref().map_or("", |f| f.comment.as_str());
     let done = match query.done.as_str() {
@@ -284,6 +285,9 @@ async fn render<S: Store + Clone>(
             aside.form-side aria-label="操作与审核发现" {
                 section.panel.side-actions {
                     h2 { "流程操作" }
+                    @if may_edit {
+                        p.edit-link { a.button.primary #edit-form href=(format!("/forms/{id}/edit")) { "编辑自评表" } }
+                    }
                     @if transitions.is_empty() {
                         p.muted.small { (no_action(viewer, record.state)) }
                     } @else {

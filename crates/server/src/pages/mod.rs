@@ -33,9 +33,11 @@ use crate::service::Orgs;
 pub(crate) use jixiao_core::rounding::signed;
 
 mod account;
+mod admin;
 mod charts;
 mod dashboard;
 mod detail;
+mod editor;
 mod import;
 mod list;
 mod public;
@@ -48,6 +50,7 @@ pub fn router<S: Store + Clone>() -> Router<App<S>> {
         .route("/logout", post(account::logout::<S>))
         .route("/forms", get(list::page::<S>))
         .route("/forms/{id}", get(detail::page::<S>))
+        .route("/forms/{id}/edit", get(editor::page::<S>))
         .route("/forms/{id}/move", post(detail::transition::<S>))
         .route("/forms/{id}/comments", post(detail::comment::<S>))
         .route(
@@ -59,6 +62,15 @@ pub fn router<S: Store + Clone>() -> Router<App<S>> {
         .route(
             "/import/save",
             post(import::save::<S>).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route("/admin", get(admin::page::<S>))
+        .route("/admin/orgs", post(admin::add_org::<S>))
+        .route("/admin/users", post(admin::add_user::<S>))
+        .route("/account", get(admin::account::<S>))
+        .route("/account/tokens", post(admin::create_token::<S>))
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(admin::revoke_token::<S>),
         )
         .route("/public", get(public::list::<S>))
         .route("/public/forms/{id}", get(public::form::<S>))
@@ -74,6 +86,7 @@ pub fn router<S: Store + Clone>() -> Router<App<S>> {
 
 const APP_CSS: &str = include_str!("../../assets/app.css");
 const APP_JS: &str = include_str!("../../assets/app.js");
+const EDITOR_JS: &str = include_str!("../../assets/editor.js");
 
 /// The official form's stylesheet, taken from the renderer's own page so the two never drift,
 /// without its page-level rules (`html`, `body`, `*`): the pages own those.
@@ -98,6 +111,7 @@ async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Respon
         "app.css" => ("text/css; charset=utf-8", APP_CSS),
         "form.css" => ("text/css; charset=utf-8", FORM_CSS.as_str()),
         "app.js" => ("text/javascript; charset=utf-8", APP_JS),
+        "editor.js" => ("text/javascript; charset=utf-8", EDITOR_JS),
         _ => return PageError::not_found().into_response(),
     };
     (
@@ -290,6 +304,8 @@ pub(crate) enum Nav {
     Forms,
     Import,
     Public,
+    Admin,
+    Account,
     Login,
     None,
 }
@@ -318,6 +334,8 @@ pub(crate) fn page_with(
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                // The session's CSRF token, for scripts calling the JSON API (X-CSRF-Token).
+                @if let Some(viewer) = viewer { meta name="csrf-token" content=(viewer.csrf); }
                 title { (title) " · 绩效自评" }
                 link rel="stylesheet" href="/assets/app.css";
                 @if form_css { link rel="stylesheet" href="/assets/form.css"; }
@@ -332,11 +350,14 @@ pub(crate) fn page_with(
                             (item(Nav::Forms, "/forms", "自评表"))
                             (item(Nav::Import, "/import", "导入"))
                         }
+                        @if viewer.is_some_and(|v| v.caller.user.role == jixiao_core::workflow::Role::Admin) {
+                            (item(Nav::Admin, "/admin", "系统管理"))
+                        }
                         (item(Nav::Public, "/public", "公开查询"))
                     }
                     div.who {
                         @if let Some(viewer) = viewer {
-                            span.user { (viewer.caller.user.name) }
+                            a.user href="/account" title="我的账户与 API 令牌" aria-current=[(nav == Nav::Account).then_some("page")] { (viewer.caller.user.name) }
                             span.org { (viewer.org_name) }
                             span.role { (viewer.caller.user.role.label()) }
                             form.logout method="post" action="/logout" {
