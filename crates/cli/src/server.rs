@@ -25,12 +25,25 @@ async fn open(db: &DbArg) -> anyhow::Result<SqliteStore> {
         .with_context(|| format!("{}：无法打开数据库", db.db))
 }
 
+/// Opens a database that must exist: listing or backing up a mistyped path is an error, not a
+/// new empty database.
+async fn open_existing(db: &DbArg) -> anyhow::Result<SqliteStore> {
+    SqliteStore::open_existing(&db.db)
+        .await
+        .with_context(|| format!("{}：数据库不存在或无法打开", db.db))
+}
+
 pub fn serve(options: ServeArgs) -> anyhow::Result<Outcome> {
     let profile_name = options
         .profile
         .clone()
         .unwrap_or_else(|| if options.demo { "shanghai" } else { "national" }.to_owned());
     let profile = input::profile(&profile_name)?;
+    // Errors of requests (never secrets) go to standard error.
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+        .with_writer(std::io::stderr)
+        .try_init();
     runtime()?.block_on(async move {
         // The demo's database lives in a temporary directory that goes when the server stops.
         let temp = if options.demo {
@@ -145,7 +158,7 @@ pub fn org(action: OrgAction) -> anyhow::Result<Outcome> {
                 )?;
             }
             OrgAction::List { db } => {
-                let store = open(&db).await?;
+                let store = open_existing(&db).await?;
                 for org in store.orgs().await? {
                     let parent = org.parent.map_or(String::new(), |p| p.to_string());
                     writeln!(
@@ -220,7 +233,7 @@ pub fn user(action: UserAction) -> anyhow::Result<Outcome> {
                 )?;
             }
             UserAction::List { db } => {
-                let store = open(&db).await?;
+                let store = open_existing(&db).await?;
                 let orgs = store.orgs().await?;
                 for user in store.users().await? {
                     let org = orgs
@@ -247,7 +260,7 @@ pub fn backup(db: DbArg, output: &std::path::Path) -> anyhow::Result<Outcome> {
         anyhow::bail!("{}：文件已存在，不会覆盖", output.display());
     }
     runtime()?.block_on(async move {
-        let store = open(&db).await?;
+        let store = open_existing(&db).await?;
         let path = output.to_string_lossy();
         store
             .backup(&path)

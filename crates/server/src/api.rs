@@ -805,8 +805,8 @@ async fn import<S: Store + Clone>(
             .map_err(|_| ApiError::invalid("无法读取该文档"))?;
     let orgs = Orgs(app.store.orgs().await?);
     let mut forms = Vec::new();
-    let mut saved = Vec::new();
-    for form in &imported.forms {
+    let mut to_save = Vec::new();
+    for (index, form) in imported.forms.iter().enumerate() {
         let version = service::version_of(form, &app.profile, caller.user.id, "导入".to_owned());
         let mut entry = json!({
             "project": form.project,
@@ -815,15 +815,29 @@ async fn import<S: Store + Clone>(
         });
         if query.save {
             match unit_for(&caller, &orgs, query.unit, form) {
-                Ok(unit) => {
-                    let record = app.store.create_form(unit, version).await?;
-                    entry["saved"] = record_json(&record, &orgs);
-                    saved.push(record.id);
-                }
+                Ok(unit) => to_save.push((index, unit, version)),
                 Err(error) => entry["error"] = json!(error.message),
             }
         }
         forms.push(entry);
+    }
+    // One transaction: an import is saved whole or not at all, so a retry never duplicates.
+    let indices: Vec<usize> = to_save.iter().map(|(index, _, _)| *index).collect();
+    let records = app
+        .store
+        .create_forms(
+            to_save
+                .into_iter()
+                .map(|(_, unit, version)| (unit, version))
+                .collect(),
+        )
+        .await?;
+    let mut saved = Vec::new();
+    for (index, record) in indices.into_iter().zip(&records) {
+        if let Some(entry) = forms.get_mut(index) {
+            entry["saved"] = record_json(record, &orgs);
+        }
+        saved.push(record.id);
     }
     let status = if saved.is_empty() {
         StatusCode::OK

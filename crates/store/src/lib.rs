@@ -332,6 +332,11 @@ pub trait Store: Send + Sync + 'static {
         unit: OrgId,
         version: NewVersion,
     ) -> impl Future<Output = Result<FormRecord>> + Send;
+    /// Creates several forms in one transaction: all are saved, or none (an import).
+    fn create_forms(
+        &self,
+        forms: Vec<(OrgId, NewVersion)>,
+    ) -> impl Future<Output = Result<Vec<FormRecord>>> + Send;
     /// A form's record.
     fn form(&self, id: FormId) -> impl Future<Output = Result<FormRecord>> + Send;
     /// The forms a filter selects, a page at a time.

@@ -1,8 +1,9 @@
 //! The embedded store: one SQLite file in WAL mode, migrated on open.
 //!
-//! Writes that depend on what the caller saw (a version, a state) start with the conditional
-//! `UPDATE`, so the transaction takes SQLite's write lock on its first statement and a
-//! concurrent writer waits (busy timeout) instead of failing half-way.
+//! Every write transaction starts with `BEGIN IMMEDIATE`: it takes SQLite's write lock at once,
+//! so a concurrent writer waits for it (busy timeout) instead of failing when a transaction that
+//! began by reading tries to write. Writes that depend on what the caller saw (a version, a
+//! state) are conditional `UPDATE`s that change nothing when it moved on.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -23,6 +24,10 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Write transactions of this process queue here, in order, instead of polling SQLite's
+    /// lock (its busy handler sleeps up to 100 ms between tries, which made concurrent saves'
+    /// tail latency hundreds of milliseconds).
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -50,7 +55,34 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            writer: std::sync::Arc::default(),
+        })
+    }
+
+    /// A write transaction, holding the write lock from its first statement, and this
+    /// process's turn to write (keep the guard until the transaction ends).
+    async fn write(
+        &self,
+    ) -> Result<(
+        tokio::sync::OwnedMutexGuard<()>,
+        sqlx::Transaction<'static, Sqlite>,
+    )> {
+        let turn = self.writer.clone().lock_owned().await;
+        let transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok((turn, transaction))
+    }
+
+    /// Opens an existing database only (for commands that read one: a mistyped path is an
+    /// error, not a new empty database).
+    pub async fn open_existing(path: &str) -> Result<SqliteStore> {
+        let file = path.strip_prefix("sqlite:").unwrap_or(path);
+        let file = file.strip_prefix("//").unwrap_or(file);
+        if !std::path::Path::new(file).exists() {
+            return Err(StoreError::NotFound);
+        }
+        SqliteStore::open(path).await
     }
 
     /// Closes the pool, waiting for the connections to finish.
@@ -215,9 +247,58 @@ async fn form_in(tx: &mut sqlx::SqliteConnection, id: FormId) -> Result<FormReco
     form_from(&row)
 }
 
+async fn insert_form(
+    tx: &mut sqlx::SqliteConnection,
+    unit: OrgId,
+    version: &NewVersion,
+    at: Millis,
+) -> Result<FormRecord> {
+    let summary = &version.summary;
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM orgs WHERE id = ?")
+        .bind(unit)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if kind.as_deref() != Some(OrgKind::Unit.as_str()) {
+        return Err(StoreError::Invalid("表单须属于一个实施单位".to_owned()));
+    }
+    let id = sqlx::query(
+        "INSERT INTO forms (unit, state, version, year, project, budget, executed, \
+         reported_total, reported_grade, rule_total, rule_grade, errors, warnings, \
+         created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(unit)
+    .bind(State::Draft.as_str())
+    .bind(summary.year)
+    .bind(&summary.project)
+    .bind(&summary.budget)
+    .bind(&summary.executed)
+    .bind(&summary.reported_total)
+    .bind(&summary.reported_grade)
+    .bind(&summary.rule_total)
+    .bind(&summary.rule_grade)
+    .bind(summary.errors)
+    .bind(summary.warnings)
+    .bind(at)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    insert_version(tx, id, 1, version, at).await?;
+    insert_action(
+        tx,
+        Some(version.author),
+        Some(id),
+        "create",
+        &version.note,
+        at,
+    )
+    .await?;
+    form_in(tx, id).await
+}
+
 impl Store for SqliteStore {
     async fn create_org(&self, name: &str, kind: OrgKind, parent: Option<OrgId>) -> Result<Org> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.write().await?;
         let parent_kind = match parent {
             Some(parent) => {
                 let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM orgs WHERE id = ?")
@@ -268,7 +349,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_user(&self, user: NewUser) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.write().await?;
         let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM orgs WHERE id = ?")
             .bind(user.org)
             .fetch_optional(&mut *tx)
@@ -340,7 +421,7 @@ impl Store for SqliteStore {
     }
 
     async fn set_password(&self, id: UserId, hash: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.write().await?;
         let updated = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
             .bind(hash)
             .bind(id)
@@ -368,7 +449,7 @@ impl Store for SqliteStore {
         expires_at: Millis,
     ) -> Result<()> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.write().await?;
         // Expired sessions go when new ones come.
         sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
             .bind(at)
@@ -420,7 +501,7 @@ impl Store for SqliteStore {
 
     async fn create_token(&self, user: UserId, name: &str, token_hash: &str) -> Result<ApiToken> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.write().await?;
         let id = sqlx::query(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
         )
@@ -485,51 +566,19 @@ impl Store for SqliteStore {
     }
 
     async fn create_form(&self, unit: OrgId, version: NewVersion) -> Result<FormRecord> {
+        let mut records = self.create_forms(vec![(unit, version)]).await?;
+        records.pop().ok_or(StoreError::NotFound)
+    }
+
+    async fn create_forms(&self, forms: Vec<(OrgId, NewVersion)>) -> Result<Vec<FormRecord>> {
         let at = now();
-        let summary = &version.summary;
-        let mut tx = self.pool.begin().await?;
-        let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM orgs WHERE id = ?")
-            .bind(unit)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if kind.as_deref() != Some(OrgKind::Unit.as_str()) {
-            return Err(StoreError::Invalid("表单须属于一个实施单位".to_owned()));
+        let (_turn, mut tx) = self.write().await?;
+        let mut records = Vec::with_capacity(forms.len());
+        for (unit, version) in &forms {
+            records.push(insert_form(&mut tx, *unit, version, at).await?);
         }
-        let id = sqlx::query(
-            "INSERT INTO forms (unit, state, version, year, project, budget, executed, \
-             reported_total, reported_grade, rule_total, rule_grade, errors, warnings, \
-             created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(unit)
-        .bind(State::Draft.as_str())
-        .bind(summary.year)
-        .bind(&summary.project)
-        .bind(&summary.budget)
-        .bind(&summary.executed)
-        .bind(&summary.reported_total)
-        .bind(&summary.reported_grade)
-        .bind(&summary.rule_total)
-        .bind(&summary.rule_grade)
-        .bind(summary.errors)
-        .bind(summary.warnings)
-        .bind(at)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        insert_version(&mut tx, id, 1, &version, at).await?;
-        insert_action(
-            &mut tx,
-            Some(version.author),
-            Some(id),
-            "create",
-            &version.note,
-            at,
-        )
-        .await?;
-        let record = form_in(&mut tx, id).await?;
         tx.commit().await?;
-        Ok(record)
+        Ok(records)
     }
 
     async fn form(&self, id: FormId) -> Result<FormRecord> {
@@ -613,7 +662,7 @@ impl Store for SqliteStore {
     ) -> Result<FormRecord> {
         let at = now();
         let summary = &version.summary;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.write().await?;
         // The conditional update comes first: it takes the write lock and checks the version.
         let updated = sqlx::query(
             "UPDATE forms SET version = version + 1, year = ?, project = ?, budget = ?, \
@@ -695,7 +744,7 @@ impl Store for SqliteStore {
         comment: Option<&str>,
     ) -> Result<FormRecord> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.write().await?;
         let updated =
             sqlx::query("UPDATE forms SET state = ?, updated_at = ? WHERE id = ? AND state = ?")
                 .bind(to.as_str())
@@ -733,7 +782,7 @@ impl Store for SqliteStore {
 
     async fn add_comment(&self, id: FormId, author: UserId, body: &str) -> Result<Comment> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.write().await?;
         let record = form_in(&mut tx, id).await?;
         let comment_id = sqlx::query(
             "INSERT INTO comments (form_id, version, author, body, created_at) \

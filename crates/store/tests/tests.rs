@@ -352,3 +352,65 @@ async fn a_backup_is_a_sound_copy_and_data_survives_a_reopen() {
         assert_eq!(store.users().await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_writers_wait_for_each_other_instead_of_failing() {
+    // Each create reads (the unit's kind) before it writes: in a deferred transaction SQLite
+    // refuses such a write at once when another connection wrote meanwhile.
+    let f = fixture().await;
+    let mut tasks = Vec::new();
+    for index in 0..16 {
+        let store = f.store.clone();
+        let (unit, filler) = (f.unit, f.filler);
+        tasks.push(tokio::spawn(async move {
+            store
+                .create_forms(
+                    (0..5)
+                        .map(|n| {
+                            (
+                                unit,
+                                version(filler, &format!("项目{index}-{n}"), "90.00", 0),
+                            )
+                        })
+                        .collect(),
+                )
+                .await
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap().len(), 5);
+    }
+    let page = f
+        .store
+        .list_forms(&FormFilter {
+            limit: 500,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 80);
+}
+
+#[tokio::test]
+async fn an_import_is_saved_whole_or_not_at_all() {
+    let f = fixture().await;
+    let department = f.store.orgs().await.unwrap()[1].id;
+    let result = f
+        .store
+        .create_forms(vec![
+            (f.unit, version(f.filler, "甲", "90.00", 0)),
+            // A department cannot own a form: the whole batch is refused.
+            (department, version(f.filler, "乙", "90.00", 0)),
+        ])
+        .await;
+    assert!(matches!(result, Err(StoreError::Invalid(_))));
+    let page = f
+        .store
+        .list_forms(&FormFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+}

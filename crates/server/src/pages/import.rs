@@ -237,7 +237,7 @@ async fn save_chosen<S: Store + Clone>(
         ));
     }
     let orgs = Orgs(app.store.orgs().await?);
-    let mut saved = Vec::new();
+    let mut to_save = Vec::new();
     let mut failed = Vec::new();
     for pick in picks {
         let text = field(&format!("form{pick}"));
@@ -256,12 +256,13 @@ async fn save_chosen<S: Store + Clone>(
                     viewer.caller.user.id,
                     "导入".to_owned(),
                 );
-                let record = app.store.create_form(unit, version).await?;
-                saved.push(record);
+                to_save.push((unit, version));
             }
             Err(error) => failed.push((form.project.clone(), error.message)),
         }
     }
+    // The chosen forms are saved in one transaction: all of them or none.
+    let saved = app.store.create_forms(to_save).await?;
     let status = if saved.is_empty() {
         StatusCode::BAD_REQUEST
     } else {
