@@ -1,5 +1,9 @@
 //! End-to-end tests of the `jixiao` binary: arguments in, output and exit code out.
 
+/// `serve`, `org`, `user` and `backup` on a temporary database, over HTTP: bootstrap, a kill
+/// during imports, backups.
+mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
