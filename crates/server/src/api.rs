@@ -28,6 +28,24 @@ use crate::diff;
 use crate::error::{ApiError, ApiResult};
 use crate::service::{self, Orgs};
 
+/// Runs a store write to its end even when the request is cancelled (the client went away): a
+/// write dropped half-way through would leave its transaction to be rolled back later, while
+/// other writers wait on SQLite's lock.
+pub(crate) async fn detached<T, F>(write: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = jixiao_store::Result<T>> + Send + 'static,
+{
+    match tokio::spawn(write).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(_) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误，请稍后再试",
+        )),
+    }
+}
+
 /// One endpoint of the API, as the OpenAPI document describes it.
 #[derive(Debug, Clone, Copy)]
 pub struct Endpoint {
@@ -773,7 +791,8 @@ async fn create_form<S: Store + Clone>(
     let orgs = Orgs(app.store.orgs().await?);
     let unit = unit_for(&caller, &orgs, query.unit, &form)?;
     let version = service::version_of(&form, &app.profile, caller.user.id, "新建".to_owned());
-    let record = app.store.create_form(unit, version).await?;
+    let store = app.store.clone();
+    let record = detached(async move { store.create_form(unit, version).await }).await?;
     Ok((StatusCode::CREATED, Json(record_json(&record, &orgs))))
 }
 
@@ -823,15 +842,12 @@ async fn import<S: Store + Clone>(
     }
     // One transaction: an import is saved whole or not at all, so a retry never duplicates.
     let indices: Vec<usize> = to_save.iter().map(|(index, _, _)| *index).collect();
-    let records = app
-        .store
-        .create_forms(
-            to_save
-                .into_iter()
-                .map(|(_, unit, version)| (unit, version))
-                .collect(),
-        )
-        .await?;
+    let batch = to_save
+        .into_iter()
+        .map(|(_, unit, version)| (unit, version))
+        .collect();
+    let store = app.store.clone();
+    let records = detached(async move { store.create_forms(batch).await }).await?;
     let mut saved = Vec::new();
     for (index, record) in indices.into_iter().zip(&records) {
         if let Some(entry) = forms.get_mut(index) {
@@ -899,7 +915,9 @@ async fn update_form<S: Store + Clone>(
     let note = body.note.unwrap_or_else(|| "修改".to_owned());
     let version = service::version_of(&body.form, &app.profile, caller.user.id, note);
     let report = parse_stored(&version.report_json);
-    let record = app.store.save_version(id, body.version, version).await?;
+    let store = app.store.clone();
+    let expected = body.version;
+    let record = detached(async move { store.save_version(id, expected, version).await }).await?;
     Ok(Json(json!({
         "record": record_json(&record, &orgs),
         "report": report,
@@ -1000,17 +1018,14 @@ pub(crate) async fn transition<S: Store + Clone>(
         return Err(ApiError::invalid("退回时须填写意见，说明需要修改的内容"));
     }
     let to = transition.apply(record.state).unwrap_or(record.state);
-    let moved = app
-        .store
-        .move_form(
-            id,
-            record.state,
-            to,
-            caller.user.id,
-            transition.as_str(),
-            comment,
-        )
-        .await?;
+    let store = app.store.clone();
+    let (from, by, comment) = (record.state, caller.user.id, comment.map(str::to_owned));
+    let moved = detached(async move {
+        store
+            .move_form(id, from, to, by, transition.as_str(), comment.as_deref())
+            .await
+    })
+    .await?;
     Ok(Json(json!({
         "record": record_json(&moved, &orgs),
         "rights": rights_json(&caller, &moved, &orgs),
@@ -1062,7 +1077,9 @@ pub(crate) async fn add_comment<S: Store + Clone>(
     if text.is_empty() {
         return Err(ApiError::invalid("意见不能为空"));
     }
-    let comment = app.store.add_comment(id, caller.user.id, text).await?;
+    let store = app.store.clone();
+    let (author, text) = (caller.user.id, text.to_owned());
+    let comment = detached(async move { store.add_comment(id, author, &text).await }).await?;
     Ok((
         StatusCode::CREATED,
         Json(comment_json(&app, &comment).await),

@@ -262,7 +262,8 @@ async fn save_chosen<S: Store + Clone>(
         }
     }
     // The chosen forms are saved in one transaction: all of them or none.
-    let saved = app.store.create_forms(to_save).await?;
+    let store = app.store.clone();
+    let saved = api::detached(async move { store.create_forms(to_save).await }).await?;
     let status = if saved.is_empty() {
         StatusCode::BAD_REQUEST
     } else {
