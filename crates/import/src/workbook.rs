@@ -60,7 +60,7 @@ pub fn read_workbook(bytes: &[u8]) -> Import {
             }
         };
         let rows = without_helper_columns(grid(&range));
-        if !rows.iter().any(form_reader::is_title) && !rows.iter().any(has_project_label) {
+        if !rows.iter().any(form_reader::may_start_form) {
             // A sheet without a form (notes, a cover page) is not an error.
             continue;
         }
@@ -107,12 +107,6 @@ fn without_helper_columns(rows: Vec<Row<'static>>) -> Vec<Row<'static>> {
             row
         })
         .collect()
-}
-
-fn has_project_label(row: &Row<'_>) -> bool {
-    row.non_empty()
-        .next()
-        .is_some_and(|cell| cell.text.split_whitespace().collect::<String>() == "项目名称")
 }
 
 /// The sheet as rows of cells; `line` is the spreadsheet's row number (1-based), `column` the

@@ -247,6 +247,15 @@ async fn form_in(tx: &mut sqlx::SqliteConnection, id: FormId) -> Result<FormReco
     form_from(&row)
 }
 
+/// The kind of an organisation, `None` when there is no such organisation.
+async fn org_kind(tx: &mut sqlx::SqliteConnection, id: OrgId) -> Result<Option<OrgKind>> {
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM orgs WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(kind.as_deref().and_then(OrgKind::parse))
+}
+
 async fn insert_form(
     tx: &mut sqlx::SqliteConnection,
     unit: OrgId,
@@ -254,11 +263,7 @@ async fn insert_form(
     at: Millis,
 ) -> Result<FormRecord> {
     let summary = &version.summary;
-    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM orgs WHERE id = ?")
-        .bind(unit)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if kind.as_deref() != Some(OrgKind::Unit.as_str()) {
+    if org_kind(tx, unit).await? != Some(OrgKind::Unit) {
         return Err(StoreError::Invalid("表单须属于一个实施单位".to_owned()));
     }
     let id = sqlx::query(
@@ -300,17 +305,11 @@ impl Store for SqliteStore {
     async fn create_org(&self, name: &str, kind: OrgKind, parent: Option<OrgId>) -> Result<Org> {
         let (_turn, mut tx) = self.write().await?;
         let parent_kind = match parent {
-            Some(parent) => {
-                let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM orgs WHERE id = ?")
-                    .bind(parent)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                Some(
-                    kind.as_deref()
-                        .and_then(OrgKind::parse)
-                        .ok_or(StoreError::NotFound)?,
-                )
-            }
+            Some(parent) => Some(
+                org_kind(&mut tx, parent)
+                    .await?
+                    .ok_or(StoreError::NotFound)?,
+            ),
             None => None,
         };
         if parent_kind != kind.parent() {
@@ -350,13 +349,8 @@ impl Store for SqliteStore {
 
     async fn create_user(&self, user: NewUser) -> Result<User> {
         let (_turn, mut tx) = self.write().await?;
-        let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM orgs WHERE id = ?")
-            .bind(user.org)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let kind = kind
-            .as_deref()
-            .and_then(OrgKind::parse)
+        let kind = org_kind(&mut tx, user.org)
+            .await?
             .ok_or(StoreError::NotFound)?;
         if !kind.allows(user.role) {
             return Err(StoreError::Invalid(format!(

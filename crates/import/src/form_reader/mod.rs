@@ -205,6 +205,13 @@ fn is_title_text(text: &str) -> bool {
 }
 
 /// Whether a row starts with the 项目名称 label.
+/// Whether a row can start a form: a title, or a 项目名称 row (a form whose title was lost).
+/// Grid builders use it to skip tables and sheets that hold no form.
+pub fn may_start_form(row: &Row) -> bool {
+    let cells: Vec<CellText> = row.non_empty().map(CellText::new).collect();
+    is_title_row(&cells) || is_project_row(&cells)
+}
+
 fn is_project_row(cells: &[CellText]) -> bool {
     cells
         .first()
