@@ -2,17 +2,21 @@
 //! what was read with a doubt (a lost cell, a converted unit, an unfinished label).
 //!
 //! Both say where, in the terms a user can check against the document: the file (when the caller
-//! knows it), the 1-based line, and the form's 项目名称 once it has been read. Messages are in
+//! knows it), the part of a document made of several (a sheet, a table, a page), the 1-based line
+//! or row, and the form's 项目名称 once it has been read. Messages are in
 //! Chinese, like the forms, and carry no final period.
 
 use std::fmt;
 
 /// A form that could not be read; the import skips it and keeps the others.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}第{line}行{}：找到“{found}”，应为{expected}", file_prefix(.file), form_suffix(.form))]
+#[error("{}{}第{line}行{}：找到“{found}”，应为{expected}", file_prefix(.file), part_prefix(.part), form_suffix(.form))]
 pub struct ImportError {
     /// The file the text came from, when the caller said (see [`crate::Import::in_file`]).
     pub file: Option<String>,
+    /// The part of the document `line` counts in, e.g. `工作表“绩效表”`, `第2个表格`, `第3页`;
+    /// `None` for a document that is one part (a text layout, JSON).
+    pub part: Option<String>,
     /// 1-based line where the problem was found (one past the last line for the end of the file).
     pub line: usize,
     /// The text found there, shortened, or a description such as `文件结尾`.
@@ -28,6 +32,8 @@ pub struct ImportError {
 pub struct ImportWarning {
     /// The file the text came from, when the caller said (see [`crate::Import::in_file`]).
     pub file: Option<String>,
+    /// The part of the document `line` counts in (see [`ImportError::part`]).
+    pub part: Option<String>,
     /// 1-based line the warning is about.
     pub line: usize,
     /// What was done and why.
@@ -40,8 +46,9 @@ impl fmt::Display for ImportWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}第{}行{}：{}",
+            "{}{}第{}行{}：{}",
             file_prefix(&self.file),
+            part_prefix(&self.part),
             self.line,
             form_suffix(&self.form),
             self.message
@@ -54,6 +61,10 @@ fn file_prefix(file: &Option<String>) -> String {
         Some(file) => format!("{file}："),
         None => String::new(),
     }
+}
+
+fn part_prefix(part: &Option<String>) -> &str {
+    part.as_deref().unwrap_or_default()
 }
 
 fn form_suffix(form: &Option<String>) -> String {

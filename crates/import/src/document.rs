@@ -52,6 +52,7 @@ pub fn read_document(bytes: &[u8]) -> Import {
         None => Import {
             errors: vec![ImportError {
                 file: None,
+                part: None,
                 line: 1,
                 found: first_line(bytes),
                 expected: "规范JSON、Excel工作簿或自评表文本版式（含“财政项目支出绩效自评表”或“项目名称”）"
@@ -76,6 +77,7 @@ pub fn read_json(bytes: &[u8]) -> Import {
             return Import {
                 errors: vec![ImportError {
                     file: None,
+                    part: None,
                     line,
                     found: "非UTF-8字节".to_owned(),
                     expected: "UTF-8编码的JSON".to_owned(),
@@ -93,6 +95,7 @@ pub fn read_json(bytes: &[u8]) -> Import {
         Err(err) => Import {
             errors: vec![ImportError {
                 file: None,
+                part: None,
                 line: err.line,
                 found: format!("{}（位置 {}）", err.message, err.path),
                 expected: "符合规范的自评表JSON（见 docs/spec/form-json.md）".to_owned(),

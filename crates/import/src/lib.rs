@@ -34,6 +34,7 @@ pub mod cells;
 mod diagnostics;
 pub mod document;
 pub mod form_reader;
+pub mod parts;
 pub mod stream;
 pub mod text;
 pub mod workbook;
@@ -83,6 +84,7 @@ pub fn read_bytes(bytes: &[u8]) -> Import {
             0,
             ImportWarning {
                 file: None,
+                part: None,
                 line: 1,
                 message: "文件中有无法解码的字节，已替换为“\u{fffd}”".to_owned(),
                 form: None,

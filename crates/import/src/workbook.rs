@@ -13,6 +13,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader};
 
 use crate::cells::{Cell, Row};
+use crate::parts::Parts;
 use crate::{Import, ImportError, form_reader};
 
 /// Whether the first bytes are a spreadsheet: an OLE2 compound file (XLS), or a ZIP archive
@@ -35,6 +36,7 @@ pub fn read_workbook(bytes: &[u8]) -> Import {
             return Import {
                 errors: vec![ImportError {
                     file: None,
+                    part: None,
                     line: 1,
                     found: format!("无法打开的工作簿（{error}）"),
                     expected: "XLSX、XLS 或 ODS 工作簿".to_owned(),
@@ -44,15 +46,17 @@ pub fn read_workbook(bytes: &[u8]) -> Import {
             };
         }
     };
-    let mut import = Import::default();
+    let mut parts = Parts::new();
+    let mut unreadable = Vec::new();
     for name in workbook.sheet_names() {
         let range = match workbook.worksheet_range(&name) {
             Ok(range) => range,
             Err(error) => {
-                import.errors.push(ImportError {
+                unreadable.push(ImportError {
                     file: None,
+                    part: Some(format!("工作表“{name}”")),
                     line: 1,
-                    found: format!("工作表“{name}”无法读取（{error}）"),
+                    found: format!("无法读取的工作表（{error}）"),
                     expected: "可读取的工作表".to_owned(),
                     form: None,
                 });
@@ -60,30 +64,17 @@ pub fn read_workbook(bytes: &[u8]) -> Import {
             }
         };
         let rows = without_helper_columns(grid(&range));
-        if !rows.iter().any(form_reader::may_start_form) {
-            // A sheet without a form (notes, a cover page) is not an error.
-            continue;
+        // A sheet without a form (notes, a cover page) is not read.
+        if rows.iter().any(form_reader::may_start_form) {
+            parts.push(format!("工作表“{name}”"), rows);
         }
-        let mut part = form_reader::read_forms(&rows);
-        for error in &mut part.errors {
-            error.found = format!("工作表“{name}”：{}", error.found);
-        }
-        for warning in &mut part.warnings {
-            warning.message = format!("工作表“{name}”：{}", warning.message);
-        }
-        import.forms.append(&mut part.forms);
-        import.warnings.append(&mut part.warnings);
-        import.errors.append(&mut part.errors);
     }
-    if import.forms.is_empty() && import.errors.is_empty() {
-        import.errors.push(ImportError {
-            file: None,
-            line: 1,
-            found: "工作簿中没有自评表".to_owned(),
-            expected: "含“财政项目支出绩效自评表”或“项目名称”的工作表".to_owned(),
-            form: None,
-        });
-    }
+    let mut import = if parts.is_empty() && !unreadable.is_empty() {
+        Import::default()
+    } else {
+        parts.read("工作簿")
+    };
+    import.errors.append(&mut unreadable);
     import
 }
 

@@ -91,6 +91,7 @@ pub fn read_forms_before(rows: &[Row], next_title: Option<&Row>) -> Import {
         if !started && let Some(stray) = stray {
             import.warnings.push(ImportWarning {
                 file: None,
+                part: None,
                 line: stray.line,
                 message: format!("第一张表的标题之前有内容“{}”，已忽略", row_text(stray)),
                 form: None,
@@ -102,6 +103,7 @@ pub fn read_forms_before(rows: &[Row], next_title: Option<&Row>) -> Import {
         } else {
             import.errors.push(ImportError {
                 file: None,
+                part: None,
                 line: row.line,
                 found: row_text(row),
                 expected: format!("标题“{TITLE}”（这张表没有标题）"),
@@ -113,6 +115,7 @@ pub fn read_forms_before(rows: &[Row], next_title: Option<&Row>) -> Import {
     if !started {
         import.errors.push(ImportError {
             file: None,
+            part: None,
             line: stray.map_or(1, |row| row.line),
             found: stray.map_or_else(|| "空文件".to_owned(), row_text),
             expected: format!("标题“{TITLE}”"),
@@ -152,7 +155,7 @@ impl Open {
                 import.forms.push(form);
                 import.warnings.extend(warnings);
             }
-            Err(error) => import.errors.push(error),
+            Err(error) => import.errors.push(*error),
         }
     }
 }
@@ -538,16 +541,22 @@ impl FormReader {
         }
     }
 
-    fn finish(mut self: Box<Self>, end: &End) -> Result<(Form, Vec<ImportWarning>), ImportError> {
+    fn finish(
+        mut self: Box<Self>,
+        end: &End,
+    ) -> Result<(Form, Vec<ImportWarning>), Box<ImportError>> {
         // Diagnostics name the form; a shortened name keeps a runaway cell from being copied
         // into every warning.
         let project = self.project.as_ref().map(|(_, project)| shorten(project));
-        let error = |place: Option<&Place>, expected: &str| ImportError {
-            file: None,
-            line: place.map_or(end.line, |(line, _)| *line),
-            found: place.map_or_else(|| end.found.to_owned(), |(_, text)| text.clone()),
-            expected: expected.to_owned(),
-            form: project.clone(),
+        let error = |place: Option<&Place>, expected: &str| {
+            Box::new(ImportError {
+                file: None,
+                part: None,
+                line: place.map_or(end.line, |(line, _)| *line),
+                found: place.map_or_else(|| end.found.to_owned(), |(_, text)| text.clone()),
+                expected: expected.to_owned(),
+                form: project.clone(),
+            })
         };
         let Some(year) = self.year else {
             return Err(error(self.after_title.as_ref(), "年度，如“(2024年度)”"));
@@ -623,6 +632,7 @@ impl FormReader {
             .into_iter()
             .map(|(line, message)| ImportWarning {
                 file: None,
+                part: None,
                 line,
                 message,
                 form: Some(form_name.clone()),
