@@ -8,11 +8,11 @@
 //! 规则得分, gives the rule score of each quantitative indicator (rules.md §4) from its weight
 //! (column F) and the target and actual numbers read from its text (hidden columns J and K).
 //!
-//! Every formula carries the engine's value as its cached result, so a viewer that does not
-//! recalculate still shows the right number. A formula cell shows a computed value, not the one
-//! the form printed: where the two differ, the cell gets a note with the printed value, so the
-//! workbook still shows everything the form reports. With an audit, the cells that findings are
-//! about are filled by severity and carry the findings as notes.
+//! Every formula carries the form's printed value as its cached result, so the workbook shows the
+//! form as published (and reads back as the same form) until it is recalculated; where the
+//! printed value is not what the formula computes (the engine's value), the cell gets a note with
+//! both. A printed value the form lacks is cached as the computed one. With an audit, the cells
+//! that findings are about are filled by severity and carry the findings as notes.
 //!
 //! Font: `SimSun` (宋体), the font of Chinese government forms and of Chinese Excel before 2016,
 //! installed with every Chinese Windows and Office for Mac. An xlsx names one font and cannot
@@ -188,8 +188,9 @@ enum Content {
     Value(Value),
     Formula {
         formula: Formula,
-        /// The form's printed value, when it differs from the formula's cached result.
-        printed: Option<String>,
+        /// The form's printed value and the computed one, when they differ: the printed value
+        /// is the cached result.
+        differs: Option<(String, String)>,
     },
 }
 
@@ -279,10 +280,12 @@ impl FormSheet<'_> {
                     sheet.write_blank(row, column, &format)?;
                 }
             }
-            Content::Formula { formula, printed } => {
+            Content::Formula { formula, differs } => {
                 sheet.write_formula_with_format(row, column, formula, &format)?;
-                if let Some(printed) = printed {
-                    note_lines.push(format!("原表填报：{printed}（本格为公式计算值）"));
+                if let Some((printed, computed)) = differs {
+                    note_lines.push(format!(
+                        "原表填报：{printed}；按公式计算为{computed}（重新计算后本格显示计算值）"
+                    ));
                 }
             }
         }
@@ -319,16 +322,24 @@ impl FormSheet<'_> {
         let Some((formula, cached)) = formula else {
             return Content::Value(cell.value.clone());
         };
+        // The cached result is what the form printed, so that the workbook shows the form as
+        // published until it is recalculated, and reads back as the same form.
         let printed = match &cell.value {
             Value::Number(number) if cached.parse::<Decimal>().ok() == Some(*number) => None,
             Value::Text(text) if *text == cached => None,
             Value::Number(number) => Some(rounding::two_places(*number)),
             Value::Text(text) => Some(text.clone()),
-            Value::Empty => Some("（空）".to_owned()),
+            Value::Empty => None,
         };
-        Content::Formula {
-            formula: Formula::new(formula).set_result(cached),
-            printed,
+        match printed {
+            Some(printed) => Content::Formula {
+                formula: Formula::new(formula).set_result(&printed),
+                differs: Some((printed, cached)),
+            },
+            None => Content::Formula {
+                formula: Formula::new(formula).set_result(cached),
+                differs: None,
+            },
         }
     }
 
