@@ -40,12 +40,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ImportFormat::Json)]
         format: ImportFormat,
     },
-    /// 输出自评表：html（打印版）、xlsx（带公式的填报模板）、pdf、md、text（公开文档的制表符分隔版式）
+    /// 输出自评表：html（打印版）、xlsx（带公式的填报模板）、pdf、docx（Word文档）、md、text（公开文档的制表符分隔版式）
     Render {
         /// 自评表文件、目录或 `-`
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// 输出文件（默认标准输出；xlsx 与 pdf 须指定）
+        /// 输出文件（默认标准输出；xlsx、pdf 与 docx 须指定）
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// 输出格式
@@ -231,6 +231,7 @@ pub enum RenderFormat {
     Html,
     Xlsx,
     Pdf,
+    Docx,
     Md,
     Text,
 }

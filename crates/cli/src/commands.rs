@@ -294,8 +294,12 @@ fn render_command(
     if options.format == RenderFormat::Text {
         return render_text(files, output);
     }
-    if matches!(options.format, RenderFormat::Xlsx | RenderFormat::Pdf) && output.is_none() {
-        anyhow::bail!("xlsx 与 pdf 是二进制文件，请用 -o 指定输出文件");
+    if matches!(
+        options.format,
+        RenderFormat::Xlsx | RenderFormat::Pdf | RenderFormat::Docx
+    ) && output.is_none()
+    {
+        anyhow::bail!("xlsx、pdf 与 docx 是二进制文件，请用 -o 指定输出文件");
     }
     let (forms, input_failed) = read_forms(files)?;
     let audits: Vec<Option<Audit>> = forms
@@ -314,6 +318,7 @@ fn render_command(
         RenderFormat::Html => jixiao_render::html::document(&items).into_bytes(),
         RenderFormat::Md => jixiao_render::markdown::document(&items).into_bytes(),
         RenderFormat::Xlsx => jixiao_render::xlsx::document(&items, options.profile)?,
+        RenderFormat::Docx => jixiao_render::docx::document(&items)?,
         RenderFormat::Pdf => {
             let pdf_options = jixiao_render::pdf::PdfOptions {
                 font: options.font.clone(),

@@ -442,3 +442,50 @@ fn gb18030_text_is_decoded() {
         stdout(&output)
     );
 }
+
+#[test]
+fn audit_reads_every_rendered_format_directly() {
+    let audit = |file: &str| jixiao(&["audit", "--profile", "shanghai", "--format", "json", file]);
+    let from_json = audit(seed_json().to_str().unwrap());
+    assert_eq!(from_json.status.code(), Some(1), "{}", stderr(&from_json));
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-formats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for format in ["xlsx", "html", "docx", "pdf"] {
+        // The name says nothing: the format is told from the content.
+        let out = dir.join(format!("forms-{format}.bin"));
+        let rendered = jixiao(&[
+            "render",
+            "--format",
+            format,
+            "-o",
+            out.to_str().unwrap(),
+            seed_json().to_str().unwrap(),
+        ]);
+        if format == "pdf" && !rendered.status.success() && std::env::var_os("CI").is_none() {
+            eprintln!(
+                "SKIPPED: PDF rendering needs fonts-noto-cjk: {}",
+                stderr(&rendered)
+            );
+            continue;
+        }
+        assert_eq!(
+            rendered.status.code(),
+            Some(0),
+            "{format}: {}",
+            stderr(&rendered)
+        );
+        let from_format = audit(out.to_str().unwrap());
+        assert_eq!(
+            from_format.status.code(),
+            Some(1),
+            "{format}: {}",
+            stderr(&from_format)
+        );
+        assert!(
+            stdout(&from_format) == stdout(&from_json),
+            "{format}: the audit differs from the JSON's; stderr: {}",
+            stderr(&from_format)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

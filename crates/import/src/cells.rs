@@ -69,6 +69,29 @@ impl<'a> Cell<'a> {
     }
 }
 
+/// A table without the columns right of the form's last one (偏差原因分析及改进措施): jixiao's
+/// own workbooks keep 规则得分 and the formulas' inputs there (and carry them into LibreOffice's
+/// HTML of the workbook), other workbooks notes or scratch figures, none of which belongs to the
+/// form.
+pub(crate) fn without_helper_columns<'a>(rows: Vec<Row<'a>>) -> Vec<Row<'a>> {
+    let last = rows
+        .iter()
+        .flat_map(|row| row.non_empty())
+        .find_map(|cell| {
+            let compact: String = cell.text.split_whitespace().collect();
+            compact.starts_with("偏差原因").then_some(cell.column)
+        });
+    let Some(last) = last else {
+        return rows;
+    };
+    rows.into_iter()
+        .map(|mut row| {
+            row.cells.retain(|cell| cell.column <= last);
+            row
+        })
+        .collect()
+}
+
 /// Whether a text is only whitespace (what `trim` removes), looking no further than its first
 /// non-whitespace character.
 pub(crate) fn is_blank(text: &str) -> bool {

@@ -1,4 +1,5 @@
-//! Any document jixiao reads, by its content: canonical JSON, a text layout or a workbook.
+//! Any document jixiao reads, by its content: canonical JSON, a text layout, a workbook, a Word
+//! document, a web page or a PDF.
 //!
 //! The format is told from the bytes, not the file name: a name may lie, and standard input has
 //! none. The CLI and the server both read documents through here.
@@ -16,6 +17,12 @@ pub enum Format {
     Text,
     /// A spreadsheet: XLSX, XLS or ODS.
     Workbook,
+    /// A Word document (DOCX).
+    Docx,
+    /// A web page (HTML).
+    Html,
+    /// A PDF document.
+    Pdf,
 }
 
 impl Format {
@@ -25,6 +32,9 @@ impl Format {
             Format::Json => "JSON",
             Format::Text => "文本版式",
             Format::Workbook => "Excel工作簿",
+            Format::Docx => "Word文档",
+            Format::Html => "网页",
+            Format::Pdf => "PDF文档",
         }
     }
 }
@@ -33,6 +43,15 @@ impl Format {
 pub fn detect(head: &[u8]) -> Option<Format> {
     if crate::workbook::looks_like_workbook(head) {
         return Some(Format::Workbook);
+    }
+    if crate::docx::looks_like_docx(head) {
+        return Some(Format::Docx);
+    }
+    if crate::pdf::looks_like_pdf(head) {
+        return Some(Format::Pdf);
+    }
+    if crate::html::looks_like_html(head) {
+        return Some(Format::Html);
     }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let first = head.iter().find(|byte| !byte.is_ascii_whitespace())?;
@@ -49,13 +68,16 @@ pub fn read_document(bytes: &[u8]) -> Import {
         Some(Format::Json) => read_json(bytes),
         Some(Format::Text) => crate::read_bytes(bytes),
         Some(Format::Workbook) => crate::workbook::read_workbook(bytes),
+        Some(Format::Docx) => crate::docx::read_docx(bytes),
+        Some(Format::Html) => crate::html::read_html(bytes),
+        Some(Format::Pdf) => crate::pdf::read_pdf(bytes),
         None => Import {
             errors: vec![ImportError {
                 file: None,
                 part: None,
                 line: 1,
                 found: first_line(bytes),
-                expected: "规范JSON、Excel工作簿或自评表文本版式（含“财政项目支出绩效自评表”或“项目名称”）"
+                expected: "规范JSON、Excel工作簿、Word文档、网页、PDF或自评表文本版式（含“财政项目支出绩效自评表”或“项目名称”）"
                     .to_owned(),
                 form: None,
             }],

@@ -2,9 +2,12 @@
 //! forms ([`jixiao_core::model::Form`]).
 //!
 //! Importing has two stages, like hledger's reader + finaliser. A format importer turns a
-//! document into a format-neutral grid of cells ([`cells`]); today that is [`text`], for the
-//! tab-separated layout a PDF table extraction gives, and XLSX, HTML, DOCX and PDF importers will
-//! produce the same grid. Then [`form_reader`] turns the grid into forms, once for every format.
+//! document into a format-neutral grid of cells ([`cells`]): [`text`] for the tab-separated
+//! layout a PDF table extraction gives, [`workbook`] for XLSX/XLS/ODS, [`docx`] for Word,
+//! [`html`] for web pages and [`pdf`] for PDF (text with positions, rebuilt into table cells).
+//! Documents of several parts (sheets, tables, pages) are joined by [`parts`], which puts every
+//! message back on its part. Then [`form_reader`] turns the grid into forms, once for every
+//! format; [`document`] tells the format from the bytes.
 //!
 //! An import never fails as a whole and never panics: a form that cannot be read is reported in
 //! [`Import::errors`] (with its line) and skipped, the good forms are kept, and whatever was read
@@ -33,8 +36,11 @@
 pub mod cells;
 mod diagnostics;
 pub mod document;
+pub mod docx;
 pub mod form_reader;
+pub mod html;
 pub mod parts;
+pub mod pdf;
 pub mod stream;
 pub mod text;
 pub mod workbook;

@@ -12,7 +12,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader};
 
-use crate::cells::{Cell, Row};
+use crate::cells::{Cell, Row, without_helper_columns};
 use crate::parts::Parts;
 use crate::{Import, ImportError, form_reader};
 
@@ -76,28 +76,6 @@ pub fn read_workbook(bytes: &[u8]) -> Import {
     };
     import.errors.append(&mut unreadable);
     import
-}
-
-/// The sheet without the columns right of the form's last one (偏差原因分析及改进措施): jixiao's
-/// own workbooks keep 规则得分 and the formulas' inputs there, and other workbooks notes or
-/// scratch figures, none of which belongs to the form.
-fn without_helper_columns(rows: Vec<Row<'static>>) -> Vec<Row<'static>> {
-    let last = rows
-        .iter()
-        .flat_map(|row| row.non_empty())
-        .find_map(|cell| {
-            let compact: String = cell.text.split_whitespace().collect();
-            compact.starts_with("偏差原因").then_some(cell.column)
-        });
-    let Some(last) = last else {
-        return rows;
-    };
-    rows.into_iter()
-        .map(|mut row| {
-            row.cells.retain(|cell| cell.column <= last);
-            row
-        })
-        .collect()
 }
 
 /// The sheet as rows of cells; `line` is the spreadsheet's row number (1-based), `column` the

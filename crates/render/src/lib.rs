@@ -6,9 +6,11 @@
 //! `html` draws the official form as a self-contained page (screen and A4 print), `markdown` gives it for quick sharing,
 //! and `report` is the audit report page of one form or many; all three draw from `layout`.
 //! `pdf` typesets the official form on A4 pages with typst, from `layout` too.
+//! `docx` writes it as a Word document (one table per form, with real merges), from `layout` as well.
 #![deny(missing_docs)]
 
 pub mod csv;
+pub mod docx;
 pub mod html;
 pub mod layout;
 pub mod markdown;

@@ -1,9 +1,12 @@
 //! Tests of jixiao-render: what it writes, the importers read back.
 
 mod csv;
+mod docx;
 mod html;
+mod html_import;
 mod markdown;
 mod pdf;
+mod pdf_import;
 mod report;
 mod text;
 mod xlsx;
