@@ -4,6 +4,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+use crate::decimal::lt;
 use crate::profile::GradeBands;
 
 /// A grade.
@@ -22,11 +23,11 @@ pub enum Grade {
 impl Grade {
     /// The grade of a total under the bands (each band includes its lower bound).
     pub fn of(total: Decimal, bands: &GradeBands) -> Grade {
-        if total >= bands.excellent {
+        if !lt(total, bands.excellent) {
             Grade::Excellent
-        } else if total >= bands.good {
+        } else if !lt(total, bands.good) {
             Grade::Good
-        } else if total >= bands.pass {
+        } else if !lt(total, bands.pass) {
             Grade::Pass
         } else {
             Grade::Poor

@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+mod decimal;
 pub mod finding;
 pub mod grade;
 pub mod json;

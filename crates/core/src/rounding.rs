@@ -49,13 +49,25 @@ pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
 
 /// Two decimals, as forms print money, rates and scores: `15` → `15.00`, `42.857` → `42.86`.
 pub fn two_places(value: Decimal) -> String {
+    let mut text = String::new();
+    push_two_places(&mut text, value);
+    text
+}
+
+/// Appends `two_places(value)`: findings write their numbers straight into the message.
+pub(crate) fn push_two_places(out: &mut String, value: Decimal) {
+    if value.scale() == 2 {
+        // As most printed numbers are: nothing to round or rescale.
+        return push_decimal(out, value.mantissa(), 2);
+    }
     let mut rounded = score_half_up(value);
     rounded.rescale(2);
     if rounded.scale() != 2 {
         // Too large for two decimals (only absurd input gets here).
-        return format!("{:.2}", score_half_up(value));
+        out.push_str(&format!("{:.2}", score_half_up(value)));
+        return;
     }
-    decimal_text(rounded.mantissa(), 2)
+    push_decimal(out, rounded.mantissa(), 2);
 }
 
 /// A signed difference with a typographic minus, as gaps print: `+1.70`, `−8.12`, `0.00`.
@@ -72,13 +84,30 @@ pub fn signed(value: Decimal) -> String {
 
 /// A number as a person writes it in a formula: `6017.00` → `6017`, `0.50` → `0.5`.
 pub fn plain(value: Decimal) -> String {
-    let value = value.normalize();
-    decimal_text(value.mantissa(), value.scale())
+    let mut text = String::new();
+    push_plain(&mut text, value);
+    text
 }
 
-/// `mantissa × 10^-scale` in positional notation. Findings print many numbers, and writing the
-/// digits directly costs a tenth of `core::fmt` (the audit's largest single cost otherwise).
-fn decimal_text(mantissa: i128, scale: u32) -> String {
+/// Appends `plain(value)`.
+pub(crate) fn push_plain(out: &mut String, value: Decimal) {
+    let (mantissa, mut scale) = (value.mantissa(), value.scale());
+    // `normalize` in 64 bits, where the numbers on a form are: i128 division is a library call.
+    let Ok(mut small) = i64::try_from(mantissa) else {
+        let value = value.normalize();
+        return push_decimal(out, value.mantissa(), value.scale());
+    };
+    while scale > 0 && small % 10 == 0 {
+        small /= 10;
+        scale -= 1;
+    }
+    push_decimal(out, i128::from(small), scale);
+}
+
+/// Appends `mantissa × 10^-scale` in positional notation. Findings print many numbers, and
+/// writing the digits directly costs a tenth of `core::fmt` (the audit's largest single cost
+/// otherwise).
+fn push_decimal(out: &mut String, mantissa: i128, scale: u32) {
     // A Decimal's mantissa has at most 29 digits and its scale is at most 28.
     let mut digits = [b'0'; 40];
     let mut start = digits.len();
@@ -96,17 +125,16 @@ fn decimal_text(mantissa: i128, scale: u32) -> String {
         rest /= 10;
     }
     let integer_len = digits.len() - start - scale as usize;
-    let mut text = String::with_capacity(digits.len() - start + 2);
+    out.reserve(digits.len() - start + 2);
     if mantissa < 0 {
-        text.push('-');
+        out.push('-');
     }
     for (index, &digit) in digits[start..].iter().enumerate() {
         if index == integer_len {
-            text.push('.');
+            out.push('.');
         }
-        text.push(char::from(digit));
+        out.push(char::from(digit));
     }
-    text
 }
 
 #[cfg(test)]

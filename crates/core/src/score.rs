@@ -7,11 +7,12 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+use crate::decimal::{self, gt, is_positive, lt};
 use crate::grade::Grade;
 use crate::model::{Form, Indicator};
 use crate::profile::{Profile, ReverseFormula};
 use crate::quantity::{self, Amount, Attainment, Direction, Op, Reading, Target};
-use crate::rounding::{self, plain, score_half_up, two_places};
+use crate::rounding::{self, push_plain, push_two_places, score_half_up};
 
 /// The rule values of one form.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,8 +83,13 @@ pub enum Rule {
 impl Rule {
     /// The band as text: `[8.00,10.00]`, `[6.00,8.00)`.
     pub fn band_text(low: Decimal, high: Decimal, high_inclusive: bool) -> String {
-        let close = if high_inclusive { ']' } else { ')' };
-        format!("[{},{}{close}", two_places(low), two_places(high))
+        let mut text = String::with_capacity(16);
+        text.push('[');
+        push_two_places(&mut text, low);
+        text.push(',');
+        push_two_places(&mut text, high);
+        text.push(if high_inclusive { ']' } else { ')' });
+        text
     }
 }
 
@@ -120,7 +126,7 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
     };
     let rate = rounding::execution_rate(executed, budget, profile.rate_rounding);
     let (Some(weight), false) = (
-        form.execution.weight.filter(|w| *w > Decimal::ZERO),
+        form.execution.weight.filter(|w| is_positive(*w)),
         budget.is_zero(),
     ) else {
         return ExecutionRule {
@@ -138,17 +144,20 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
     };
     let ratio = ratio.clamp(Decimal::ZERO, Decimal::ONE);
     let score = score_half_up(ratio.saturating_mul(weight));
-    let formula = if executed > budget {
-        format!("执行率超过100%按100%计，得满分{}", plain(weight))
+    // Built on every form, shown only in a finding: written in place, without `format!`.
+    let mut formula = String::with_capacity(48);
+    if gt(executed, budget) {
+        formula.push_str("执行率超过100%按100%计，得满分");
+        push_plain(&mut formula, weight);
     } else {
-        format!(
-            "{}/{}×{}={}",
-            plain(executed),
-            plain(budget),
-            plain(weight),
-            two_places(score)
-        )
-    };
+        push_plain(&mut formula, executed);
+        formula.push('/');
+        push_plain(&mut formula, budget);
+        formula.push('×');
+        push_plain(&mut formula, weight);
+        formula.push('=');
+        push_two_places(&mut formula, score);
+    }
     ExecutionRule {
         rate,
         score: Some(score),
@@ -160,7 +169,7 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
 pub fn indicator(indicator: &Indicator, profile: &Profile) -> IndicatorRule {
     let target = quantity::parse_target(&indicator.target);
     let reading = quantity::read_against(target.clone(), &indicator.actual);
-    let Some(weight) = indicator.weight.filter(|w| *w > Decimal::ZERO) else {
+    let Some(weight) = indicator.weight.filter(|w| is_positive(*w)) else {
         return IndicatorRule {
             target,
             reading,
@@ -195,8 +204,8 @@ fn counted(rule: &Rule, reported: Option<Decimal>, weight: Decimal) -> Decimal {
             ..
         } => match reported {
             None => *low,
-            Some(score) if score < *low => *low,
-            Some(score) if score > *high || (score == *high && !high_inclusive) => {
+            Some(score) if lt(score, *low) => *low,
+            Some(score) if !below_high(score, *high, *high_inclusive) => {
                 if *high_inclusive {
                     *high
                 } else {
@@ -209,12 +218,26 @@ fn counted(rule: &Rule, reported: Option<Decimal>, weight: Decimal) -> Decimal {
     }
 }
 
+/// Whether a score is below the top of its band, or at it when the band includes its top.
+pub(crate) fn below_high(score: Decimal, high: Decimal, high_inclusive: bool) -> bool {
+    match decimal::order(score, high) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Equal => high_inclusive,
+        std::cmp::Ordering::Greater => false,
+    }
+}
+
 /// Quantitative scoring (rules.md §4).
 fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Profile) -> Rule {
     let (op, t, a, w) = (
         target.op,
         target.value,
-        actual.value.max(Decimal::ZERO),
+        // `max(0)`, which gives `Decimal::ZERO` itself for any zero.
+        if is_positive(actual.value) {
+            actual.value
+        } else {
+            Decimal::ZERO
+        },
         weight,
     );
     let computed = |score: Decimal, formula: Formula, met: bool| Rule::Computed {
@@ -238,14 +261,14 @@ fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Pro
     let strict = profile.strict_inequality;
     match op.direction() {
         Direction::Positive | Direction::Exact => {
-            if t.is_zero() && op == Op::Eq && a > t {
+            if t.is_zero() && op == Op::Eq && gt(a, t) {
                 // `=0` is a real target (安全事故数=0): missing it scores nothing.
                 return computed(Decimal::ZERO, Formula::ZeroMissed { op, actual: a }, false);
             }
             let met = if strict && op == Op::Gt {
-                a > t
+                gt(a, t)
             } else {
-                a >= t
+                !lt(a, t)
             };
             if met || t.is_zero() {
                 return full();
@@ -265,14 +288,14 @@ fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Pro
         }
         Direction::Reverse => {
             let met = if strict && op == Op::Lt {
-                a < t
+                lt(a, t)
             } else {
-                a <= t
+                !gt(a, t)
             };
             if met {
                 return full();
             }
-            if t <= Decimal::ZERO {
+            if !is_positive(t) {
                 return computed(Decimal::ZERO, Formula::ZeroMissed { op, actual: a }, false);
             }
             match profile.reverse_formula {
@@ -365,46 +388,61 @@ impl Formula {
     /// The computation without its result, as a finding's message puts it in brackets:
     /// `6017/17500×20`.
     pub fn steps(&self) -> String {
-        match self {
+        let mut text = String::with_capacity(48);
+        self.push_steps(&mut text);
+        text
+    }
+
+    /// Appends `steps()`, for a message that shows it.
+    pub(crate) fn push_steps(&self, out: &mut String) {
+        match *self {
             Formula::Met {
                 actual,
                 op,
                 target,
                 weight,
-            } => format!(
-                "实际{}达到目标{}{}，应得满分{}",
-                plain(*actual),
-                op.symbol(),
-                plain(*target),
-                plain(*weight)
-            ),
+            } => {
+                out.push_str("实际");
+                push_plain(out, actual);
+                out.push_str("达到目标");
+                out.push_str(op.symbol());
+                push_plain(out, target);
+                out.push_str("，应得满分");
+                push_plain(out, weight);
+            }
             Formula::Ratio {
                 numerator,
                 denominator,
                 weight,
                 ..
             } => {
-                format!(
-                    "{}/{}×{}",
-                    plain(*numerator),
-                    plain(*denominator),
-                    plain(*weight)
-                )
+                push_plain(out, numerator);
+                out.push('/');
+                push_plain(out, denominator);
+                out.push('×');
+                push_plain(out, weight);
             }
             Formula::Linear {
                 actual,
                 target,
                 weight,
                 ..
-            } => format!(
-                "{}×(1−({}−{})/{})",
-                plain(*weight),
-                plain(*actual),
-                plain(*target),
-                plain(*target)
-            ),
+            } => {
+                push_plain(out, weight);
+                out.push_str("×(1−(");
+                push_plain(out, actual);
+                out.push('−');
+                push_plain(out, target);
+                out.push_str(")/");
+                push_plain(out, target);
+                out.push(')');
+            }
             Formula::ZeroMissed { op, actual } => {
-                format!("目标为{}0，实际{}，不得分", op.symbol(), plain(*actual))
+                out.push_str("目标为");
+                out.push_str(op.symbol());
+                out.push_str("0，实际");
+                push_plain(out, actual);
+                out.push_str("，不得分");
             }
         }
     }
@@ -415,7 +453,7 @@ impl fmt::Display for Formula {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Formula::Ratio { score, .. } | Formula::Linear { score, .. } => {
-                write!(f, "{}={}", self.steps(), two_places(*score))
+                write!(f, "{}={}", self.steps(), rounding::two_places(*score))
             }
             _ => f.write_str(&self.steps()),
         }
@@ -424,7 +462,7 @@ impl fmt::Display for Formula {
 
 /// 偏离度 (a−t)/t of a positive or exact target above 0.
 fn deviation(target: &Target, actual: Decimal) -> Option<Decimal> {
-    if target.op.direction() == Direction::Reverse || target.value <= Decimal::ZERO {
+    if target.op.direction() == Direction::Reverse || !is_positive(target.value) {
         return None;
     }
     actual

@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::{Ctx, opt_text};
+use crate::decimal::{self, gt};
 use crate::finding::{Code, Place};
 use crate::model::{FundsRow, FundsSource};
 use crate::rounding::{self, RateRounding, plain, two_places};
@@ -37,14 +38,15 @@ fn funds_sum(ctx: &mut Ctx<'_>) {
             continue;
         };
         let sources = [&funds.appropriation, &funds.carryover, &funds.other];
-        let parts: Vec<Decimal> = sources.iter().filter_map(|row| column(row)).collect();
-        if parts.is_empty() {
+        let parts = || sources.iter().filter_map(|row| column(row));
+        let count = parts().count();
+        if count == 0 {
             continue;
         }
-        let sum = rounding::sum(parts.iter().copied());
-        let slack = ctx.profile.tolerance * Decimal::from(parts.len());
-        if total.saturating_sub(sum).abs() > slack {
-            let terms: Vec<String> = parts.iter().map(|part| two_places(*part)).collect();
+        let sum = rounding::sum(parts());
+        let slack = ctx.profile.tolerance * Decimal::from(count);
+        if !decimal::within(total, sum, slack) {
+            let terms: Vec<String> = parts().map(two_places).collect();
             ctx.push(
                 Code::FundsSum,
                 Place::Path(format!("funds.total.{key}")),
@@ -85,7 +87,7 @@ fn overspend(ctx: &mut Ctx<'_>, source: FundsSource, row: &FundsRow) {
     let (Some(executed), Some(budget)) = (row.executed, row.adjusted) else {
         return;
     };
-    if executed > budget {
+    if gt(executed, budget) {
         ctx.push(
             Code::Overspend,
             Place::Path(format!("funds.{}.executed", source.key())),

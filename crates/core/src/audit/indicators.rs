@@ -2,9 +2,8 @@
 //! targets): `target-empty`, `unit-mismatch`, `zero-target`, `count-upper-bound`,
 //! `satisfaction-form`, `satisfaction-low`, `vague-target`.
 
-use rust_decimal::Decimal;
-
 use super::Ctx;
+use crate::decimal::{is_positive, lt};
 use crate::finding::{Code, Place};
 use crate::model::Indicator;
 use crate::quantity::{self, Direction, Op, Reading};
@@ -34,7 +33,7 @@ fn target_empty(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place) {
         (&indicator.target, "年度指标值"),
         (&indicator.actual, "实际完成值"),
     ] {
-        if text.trim().is_empty() {
+        if quantity::is_blank(text) {
             ctx.push(
                 Code::TargetEmpty,
                 place.clone(),
@@ -134,7 +133,7 @@ fn satisfaction(
     }
     let Some(target) = target else { return };
     let minimum = ctx.profile.satisfaction_min;
-    if target.value < minimum && target.value > Decimal::ZERO {
+    if lt(target.value, minimum) && is_positive(target.value) {
         let message = format!("满意度目标{}低于{}", plain(target.value), plain(minimum));
         ctx.push(
             Code::SatisfactionLow,

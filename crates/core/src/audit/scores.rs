@@ -5,11 +5,12 @@
 use rust_decimal::Decimal;
 
 use super::Ctx;
+use crate::decimal::{self, gt, is_positive, lt};
 use crate::finding::{Code, Place, Severity};
 use crate::model::Indicator;
 use crate::quantity::{self, Attainment, Direction, Reading};
-use crate::rounding::{plain, two_places};
-use crate::score::{Formula, IndicatorRule, Rule};
+use crate::rounding::{plain, push_plain, push_two_places, two_places};
+use crate::score::{Formula, IndicatorRule, Rule, below_high};
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
     for (index, indicator) in ctx.form.indicators.iter().enumerate() {
@@ -56,11 +57,15 @@ fn computed(
         return;
     }
     let (reported, expected) = (two_places(score), two_places(rule));
-    if score > rule {
-        let message = format!(
-            "得分{reported}高于按完成比例计算的{expected}（{}）",
-            formula.steps()
-        );
+    let mut message = String::with_capacity(128);
+    message.push_str("得分");
+    message.push_str(&reported);
+    if gt(score, rule) {
+        message.push_str("高于按完成比例计算的");
+        message.push_str(&expected);
+        message.push('（');
+        formula.push_steps(&mut message);
+        message.push('）');
         ctx.push(
             Code::ScoreAboveRule,
             place,
@@ -70,16 +75,18 @@ fn computed(
         );
         return;
     }
-    let has_note = !indicator.note.trim().is_empty();
+    let has_note = !quantity::is_blank(&indicator.note);
     let (severity, tail) = if has_note {
         (Severity::Info, "，已说明原因")
     } else {
         (Severity::Warning, "，且未说明原因")
     };
-    let message = format!(
-        "得分{reported}低于按规则计算的{expected}（{}）{tail}",
-        formula.steps()
-    );
+    message.push_str("低于按规则计算的");
+    message.push_str(&expected);
+    message.push('（');
+    formula.push_steps(&mut message);
+    message.push('）');
+    message.push_str(tail);
     ctx.push_with(
         Code::ScoreBelowRule,
         severity,
@@ -99,7 +106,7 @@ fn band(
     (low, high, high_inclusive): (Decimal, Decimal, bool),
 ) {
     let Some(score) = indicator.score else { return };
-    let inside = score >= low && (score < high || (high_inclusive && score == high));
+    let inside = !lt(score, low) && below_high(score, high, high_inclusive);
     if inside {
         return;
     }
@@ -136,7 +143,7 @@ fn band(
 /// `qualitative-grade-unknown`: the actual is neither a number read against a quantitative
 /// target nor one of the three grades.
 fn grade_unknown(ctx: &mut Ctx<'_>, indicator: &Indicator, rule: &IndicatorRule, place: Place) {
-    if rule.reading != Reading::Unknown || indicator.actual.trim().is_empty() {
+    if rule.reading != Reading::Unknown || quantity::is_blank(&indicator.actual) {
         return;
     }
     let message = format!(
@@ -166,26 +173,28 @@ fn overachieved(
     else {
         return None;
     };
-    if deviation < ctx.profile.overachieve_threshold {
+    if lt(deviation, ctx.profile.overachieve_threshold) {
         return None;
     }
     let Reading::Quantitative { target, actual } = &rule.reading else {
         return None;
     };
-    let percent = percent(deviation);
-    let message = [
-        "实际",
-        &plain(actual.value),
-        "超过目标",
-        target.op.symbol(),
-        &plain(target.value),
-        "达",
-        &percent,
-        "%（偏离度≥",
-        &percent_plain(ctx.profile.overachieve_threshold),
-        "%），目标值可能设置偏低",
-    ]
-    .concat();
+    let mut message = String::with_capacity(128);
+    message.push_str("实际");
+    push_plain(&mut message, actual.value);
+    message.push_str("超过目标");
+    message.push_str(target.op.symbol());
+    push_plain(&mut message, target.value);
+    message.push('达');
+    push_percent(&mut message, deviation);
+    message.push_str("%（偏离度≥");
+    push_plain(
+        &mut message,
+        ctx.profile
+            .overachieve_threshold
+            .saturating_mul(Decimal::ONE_HUNDRED),
+    );
+    message.push_str("%），目标值可能设置偏低");
     ctx.push(
         Code::Overachieved,
         place,
@@ -205,10 +214,11 @@ fn note_missing(
     place: Place,
     overachievement: Option<Decimal>,
 ) {
-    if !indicator.note.trim().is_empty() {
+    if !quantity::is_blank(&indicator.note) {
         return;
     }
-    let below_weight = matches!((indicator.score, indicator.weight), (Some(s), Some(w)) if s < w);
+    let below_weight =
+        matches!((indicator.score, indicator.weight), (Some(s), Some(w)) if lt(s, w));
     let below_grade = match rule.reading {
         Reading::Qualitative(attainment) if attainment < Attainment::Achieved => Some(attainment),
         _ => None,
@@ -220,17 +230,18 @@ fn note_missing(
         );
         ctx.push(Code::NoteMissing, place, None, None, message);
     } else if below_weight {
-        let message = [
-            "得分",
-            &two_places(indicator.score.unwrap_or_default()),
-            "低于分值",
-            &two_places(indicator.weight.unwrap_or_default()),
-            "，但未填写偏差原因分析及改进措施",
-        ]
-        .concat();
+        let mut message = String::with_capacity(96);
+        message.push_str("得分");
+        push_two_places(&mut message, indicator.score.unwrap_or_default());
+        message.push_str("低于分值");
+        push_two_places(&mut message, indicator.weight.unwrap_or_default());
+        message.push_str("，但未填写偏差原因分析及改进措施");
         ctx.push(Code::NoteMissing, place, None, None, message);
     } else if let Some(deviation) = overachievement {
-        let message = ["超额完成", &percent(deviation), "%，但未说明原因"].concat();
+        let mut message = String::with_capacity(48);
+        message.push_str("超额完成");
+        push_percent(&mut message, deviation);
+        message.push_str("%，但未说明原因");
         ctx.push_with(
             Code::NoteMissing,
             Severity::Warning,
@@ -252,20 +263,22 @@ fn loose_reverse_target(
     let Reading::Quantitative { target, actual } = &rule.reading else {
         return;
     };
-    if target.op.direction() != Direction::Reverse || target.value <= Decimal::ZERO {
+    if target.op.direction() != Direction::Reverse || !is_positive(target.value) {
         return;
     }
     let margin = (target.value - actual.value) / target.value;
-    if margin < ctx.profile.overachieve_threshold {
+    if lt(margin, ctx.profile.overachieve_threshold) {
         return;
     }
-    let message = format!(
-        "反向指标目标{}{}，实际{}，优于目标{}%，目标值可能设置过宽",
-        target.op.symbol(),
-        plain(target.value),
-        plain(actual.value),
-        percent(margin)
-    );
+    let mut message = String::with_capacity(128);
+    message.push_str("反向指标目标");
+    message.push_str(target.op.symbol());
+    push_plain(&mut message, target.value);
+    message.push_str("，实际");
+    push_plain(&mut message, actual.value);
+    message.push_str("，优于目标");
+    push_percent(&mut message, margin);
+    message.push_str("%，目标值可能设置过宽");
     ctx.push(
         Code::LooseReverseTarget,
         place,
@@ -283,19 +296,23 @@ fn note_contradicts(ctx: &mut Ctx<'_>, indicator: &Indicator, rule: &IndicatorRu
     let Some(stated) = stated_actual(&indicator.note) else {
         return;
     };
-    if stated == actual.value {
+    if decimal::order(stated, actual.value).is_eq() {
         return;
     }
-    let message = format!(
-        "偏差说明写明实际为{}，与实际完成值{}不符",
-        plain(stated),
-        indicator.actual
-    );
+    let stated = plain(stated);
+    let message = [
+        "偏差说明写明实际为",
+        &stated,
+        "，与实际完成值",
+        &indicator.actual,
+        "不符",
+    ]
+    .concat();
     ctx.push(
         Code::NoteContradicts,
         place,
         Some(indicator.actual.clone()),
-        Some(plain(stated)),
+        Some(stated),
         message,
     );
 }
@@ -332,12 +349,9 @@ fn stated_actual(note: &str) -> Option<Decimal> {
     None
 }
 
-fn percent(ratio: Decimal) -> String {
-    two_places(ratio.saturating_mul(Decimal::ONE_HUNDRED))
-}
-
-fn percent_plain(ratio: Decimal) -> String {
-    plain(ratio.saturating_mul(Decimal::ONE_HUNDRED))
+/// Appends a ratio in percent, two decimals.
+fn push_percent(out: &mut String, ratio: Decimal) {
+    push_two_places(out, ratio.saturating_mul(Decimal::ONE_HUNDRED));
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::Ctx;
+use crate::decimal;
 use crate::finding::{Code, Place};
 use crate::quantity;
 use crate::rounding::two_places;
@@ -34,7 +35,7 @@ fn level1_weights(ctx: &mut Ctx<'_>) {
     let profile = ctx.profile;
     for (level1, default) in &profile.level1_weights {
         let sum = sums.get(level1.as_str()).copied().unwrap_or_default();
-        if sum != *default {
+        if !decimal::order(sum, *default).is_eq() {
             let (reported, expected) = (two_places(sum), two_places(*default));
             let message = [
                 level1.as_str(),
@@ -107,7 +108,10 @@ fn level_pair(ctx: &mut Ctx<'_>) {
 
 fn execution_as_indicator(ctx: &mut Ctx<'_>) {
     for (index, indicator) in ctx.form.indicators.iter().enumerate() {
-        if quantity::contains(&indicator.name, "预算执行率") || indicator.name.trim() == "执行率"
+        // Both spellings contain 执行率, which most names do not.
+        let name = &indicator.name;
+        if quantity::contains(name, "执行率")
+            && (quantity::contains(name, "预算执行率") || name.trim() == "执行率")
         {
             let message = "预算执行率已在项目资金部分评分，不应再设为三级指标".to_owned();
             ctx.push(

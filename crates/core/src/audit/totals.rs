@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::Ctx;
+use crate::decimal::{self, gt, is_negative, is_positive};
 use crate::finding::{Code, Place};
 use crate::grade::Grade;
 use crate::rounding::{self, two_places};
@@ -117,9 +118,8 @@ fn score_range(ctx: &mut Ctx<'_>) {
             .enumerate()
             .map(|(index, i)| (Place::Indicator(index), i.weight, i.score)),
     );
-    let rows: Vec<_> = rows.collect();
     for (place, weight, score) in rows {
-        if let Some(weight) = weight.filter(|w| *w <= Decimal::ZERO) {
+        if let Some(weight) = weight.filter(|w| !is_positive(*w)) {
             let message = format!("分值{}应大于0", two_places(weight));
             ctx.push(
                 Code::ScoreRange,
@@ -133,7 +133,7 @@ fn score_range(ctx: &mut Ctx<'_>) {
         let (Some(weight), Some(score)) = (weight, score) else {
             continue;
         };
-        if score < Decimal::ZERO || score > weight {
+        if is_negative(score) || gt(score, weight) {
             let range = format!("[0.00,{}]", two_places(weight));
             let message = format!(
                 "得分{}超出0至分值{}的范围",
@@ -162,7 +162,7 @@ fn weight_sum(ctx: &mut Ctx<'_>) {
         .saturating_add(indicator_weights);
     let total_weight = ctx.profile.total_weight;
     let printed = form.total.weight.unwrap_or(total_weight);
-    if printed != total_weight {
+    if !decimal::order(printed, total_weight).is_eq() {
         let message = format!(
             "总分栏的分值为{}，应为{}",
             two_places(printed),

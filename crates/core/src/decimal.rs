@@ -1,0 +1,103 @@
+//! Cheap comparisons of decimals for the audit's hot loops.
+//!
+//! `Decimal`'s `Ord` handles any two scales and is not inlined; the numbers on a form mostly share
+//! their scale (`20.00` against `17.50`) or are compared with zero, and then a few instructions do.
+
+use std::cmp::Ordering;
+
+use rust_decimal::Decimal;
+
+/// The order of two decimals, as `Decimal::cmp` gives it.
+#[inline]
+pub(crate) fn order(a: Decimal, b: Decimal) -> Ordering {
+    if a.scale() == b.scale() {
+        // Same scale: the values are mantissa × the same power of ten.
+        a.mantissa().cmp(&b.mantissa())
+    } else {
+        a.cmp(&b)
+    }
+}
+
+/// `a < b`.
+#[inline]
+pub(crate) fn lt(a: Decimal, b: Decimal) -> bool {
+    order(a, b) == Ordering::Less
+}
+
+/// `a > b`.
+#[inline]
+pub(crate) fn gt(a: Decimal, b: Decimal) -> bool {
+    order(a, b) == Ordering::Greater
+}
+
+/// `value > 0` (a negative zero is not above zero).
+#[inline]
+pub(crate) fn is_positive(value: Decimal) -> bool {
+    !value.is_zero() && !value.is_sign_negative()
+}
+
+/// `value < 0` (a negative zero is not below zero).
+#[inline]
+pub(crate) fn is_negative(value: Decimal) -> bool {
+    !value.is_zero() && value.is_sign_negative()
+}
+
+/// `|a − b| ≤ tolerance`, as `a.saturating_sub(b).abs() <= tolerance` gives it.
+#[inline]
+pub(crate) fn within(a: Decimal, b: Decimal, tolerance: Decimal) -> bool {
+    if a.scale() == b.scale() && b.scale() == tolerance.scale() {
+        // The exact difference of two 96-bit mantissas fits in an i128; where `saturating_sub`
+        // would round or saturate it, it is far beyond any tolerance either way.
+        return (a.mantissa() - b.mantissa()).abs() <= tolerance.mantissa();
+    }
+    !gt(a.saturating_sub(b).abs(), tolerance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn agrees_with_decimal_ord() {
+        let mut values: Vec<Decimal> = [
+            "0",
+            "0.00",
+            "1",
+            "1.00",
+            "-1",
+            "17.50",
+            "20.00",
+            "20",
+            "0.01",
+            "-0.01",
+            "99.99",
+            "100",
+            "0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+        ]
+        .iter()
+        .map(|text| Decimal::from_str(text).unwrap())
+        .collect();
+        for scale in [0, 2] {
+            let mut negative_zero = Decimal::new(0, scale);
+            negative_zero.set_sign_negative(true);
+            values.push(negative_zero);
+        }
+        for &a in &values {
+            assert_eq!(is_positive(a), a > Decimal::ZERO, "{a:?}");
+            assert_eq!(is_negative(a), a < Decimal::ZERO, "{a:?}");
+            for &b in &values {
+                assert_eq!(order(a, b), a.cmp(&b), "{a:?} {b:?}");
+                for tolerance in [Decimal::ZERO, Decimal::new(1, 2), Decimal::new(1, 0)] {
+                    assert_eq!(
+                        within(a, b, tolerance),
+                        a.saturating_sub(b).abs() <= tolerance,
+                        "{a:?} {b:?} {tolerance:?}"
+                    );
+                }
+            }
+        }
+    }
+}
