@@ -5,6 +5,10 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jixiao_core::{Profile, audit, json};
 
+/// The allocator of the jixiao binary, so that the figures are what the CLI and the server get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn seed_forms(c: &mut Criterion) {
     let text = include_str!("../../../examples/2024-shanghai-cgj-selfeval.json");
     let forms = json::forms_from_str(text).expect("seed JSON");

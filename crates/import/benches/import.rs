@@ -10,6 +10,10 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jixiao_import::{form_reader, read_bytes, read_text, text};
 
+/// The allocator of the jixiao binary, so that the figures are what the CLI and the server get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED: &str = include_str!("../../../examples/2024-shanghai-cgj-selfeval.txt");
 
 /// The seed repeated (a blank line between copies) until it is at least `bytes` long.
