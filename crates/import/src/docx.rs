@@ -25,6 +25,7 @@ use quick_xml::name::{Namespace, ResolveResult};
 use quick_xml::reader::NsReader;
 
 use crate::cells::{Cell, Row};
+use crate::form_reader::clean::shorten;
 use crate::parts::Parts;
 use crate::{Import, ImportError, form_reader};
 
@@ -101,15 +102,6 @@ fn error(part: Option<&str>, line: usize, found: String, expected: &str) -> Impo
         found: shorten(&found),
         expected: expected.to_owned(),
         form: None,
-    }
-}
-
-/// At most 40 characters, then `…`, as the form reader shortens what it found.
-fn shorten(text: &str) -> String {
-    const MAX: usize = 40;
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or(text)),
-        None => text.to_owned(),
     }
 }
 

@@ -28,7 +28,7 @@ use scraper::{ElementRef, Html, Node};
 
 use crate::cells::{Cell, Row, is_blank};
 use crate::parts::Parts;
-use crate::{Import, ImportWarning, form_reader, text};
+use crate::{Import, form_reader, text};
 
 /// A node of the parsed page (scraper's `ego_tree::NodeRef<Node>`, named through `ElementRef`).
 type NodeRef<'a> = <ElementRef<'a> as Deref>::Target;
@@ -79,16 +79,7 @@ pub fn read_html(bytes: &[u8]) -> Import {
     }
     let mut import = parts.read("网页");
     if had_errors {
-        import.warnings.insert(
-            0,
-            ImportWarning {
-                file: None,
-                part: None,
-                line: 1,
-                message: "文件中有无法解码的字节，已替换为“\u{fffd}”".to_owned(),
-                form: None,
-            },
-        );
+        import.warnings.insert(0, text::undecodable_bytes());
     }
     import
 }

@@ -86,16 +86,7 @@ pub fn read_bytes(bytes: &[u8]) -> Import {
     let decoded = text::decode(bytes);
     let mut import = read_text(&decoded.text);
     if decoded.had_errors {
-        import.warnings.insert(
-            0,
-            ImportWarning {
-                file: None,
-                part: None,
-                line: 1,
-                message: "文件中有无法解码的字节，已替换为“\u{fffd}”".to_owned(),
-                form: None,
-            },
-        );
+        import.warnings.insert(0, text::undecodable_bytes());
     }
     import
 }

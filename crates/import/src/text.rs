@@ -9,6 +9,7 @@
 
 use encoding_rs::Encoding;
 
+use crate::ImportWarning;
 use crate::cells::{Cell, Row, is_blank};
 
 /// The encoding [`decode`] read the bytes with.
@@ -67,6 +68,18 @@ pub fn decode(bytes: &[u8]) -> Decoded {
                 had_errors,
             }
         }
+    }
+}
+
+/// The warning that some bytes could not be decoded ([`Decoded::had_errors`]) and were replaced
+/// by U+FFFD; about the whole file, at line 1.
+pub(crate) fn undecodable_bytes() -> ImportWarning {
+    ImportWarning {
+        file: None,
+        part: None,
+        line: 1,
+        message: "文件中有无法解码的字节，已替换为“\u{fffd}”".to_owned(),
+        form: None,
     }
 }
 

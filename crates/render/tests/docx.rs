@@ -3,50 +3,25 @@
 //! split over two tables, empty rows, broken files.
 
 use std::io::{Cursor, Read, Write};
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
 
 use expect_test::{Expect, expect};
 use jixiao_core::model::Form;
-use jixiao_core::{Profile, audit, json};
 use jixiao_import::{Format, Import};
-use jixiao_render::{Item, docx};
+use jixiao_render::docx;
 use zip::write::SimpleFileOptions;
 
-fn seed() -> Vec<Form> {
-    json::forms_from_str(include_str!(
-        "../../../examples/2024-shanghai-cgj-selfeval.json"
-    ))
-    .unwrap()
-}
+use crate::support::{
+    INDICATOR_HEADING, assert_imported, audited_items, audits, errors, items, seed, soffice,
+    warnings,
+};
 
 fn render(forms: &[Form]) -> Vec<u8> {
-    let items: Vec<Item> = forms
-        .iter()
-        .map(|form| Item { form, audit: None })
-        .collect();
-    docx::document(&items).unwrap()
-}
-
-/// Each form read equals the form written, line for line of the canonical JSON.
-fn assert_same_forms(read: &[Form], written: &[Form]) {
-    assert_eq!(read.len(), written.len());
-    for (form, read) in written.iter().zip(read) {
-        let want = json::forms_to_string(std::slice::from_ref(form));
-        let got = json::forms_to_string(std::slice::from_ref(read));
-        let first_difference = want
-            .lines()
-            .zip(got.lines())
-            .find(|(want, got)| want != got);
-        assert!(want == got, "{}: {first_difference:?}", form.project);
-    }
+    docx::document(&items(forms)).unwrap()
 }
 
 #[test]
 fn the_seed_forms_import_back_field_for_field() {
-    let forms = seed();
-    let bytes = render(&forms);
+    let bytes = render(seed());
     assert_eq!(jixiao_import::detect(&bytes), Some(Format::Docx));
     // Detection looks at the head only: the first kilobyte names the word/ parts.
     assert_eq!(
@@ -54,17 +29,15 @@ fn the_seed_forms_import_back_field_for_field() {
         Some(Format::Docx)
     );
     let import = jixiao_import::read_document(&bytes);
-    assert!(import.errors.is_empty(), "{:?}", import.errors);
+    assert_imported(&import, seed());
     assert_only_the_seed_warning(&import);
-    assert_same_forms(&import.forms, &forms);
 }
 
 /// The one doubt of the seed forms: an indicator published with a weight and no score (the
 /// golden form has no score either), named by its table and row.
 fn assert_only_the_seed_warning(import: &Import) {
-    let warnings: Vec<String> = import.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(
-        warnings,
+        warnings(import),
         [
             "第13个表格第52行（城管执法监督考核辅助工作）：指标“长效管理机制健全性”只有分值没有得分（单元格可能在提取时丢失），得分记为空"
         ]
@@ -74,21 +47,8 @@ fn assert_only_the_seed_warning(import: &Import) {
 #[test]
 fn audited_forms_import_back_too() {
     // The findings listed under each table are body prose: the importer leaves them out.
-    let forms = seed();
-    let profile = Profile::builtin("shanghai").unwrap();
-    let audits: Vec<_> = forms
-        .iter()
-        .map(|form| audit::audit(form, &profile))
-        .collect();
-    let items: Vec<Item> = forms
-        .iter()
-        .zip(&audits)
-        .map(|(form, audit)| Item {
-            form,
-            audit: Some(audit),
-        })
-        .collect();
-    let bytes = docx::document(&items).unwrap();
+    let audits = audits(seed());
+    let bytes = docx::document(&audited_items(seed(), &audits)).unwrap();
     let xml = part(&bytes, "word/document.xml");
     assert!(
         xml.contains("w:fill=\"FFC7CE\""),
@@ -96,9 +56,8 @@ fn audited_forms_import_back_too() {
     );
     assert!(xml.contains("score-above-rule"));
     let import = jixiao_import::read_document(&bytes);
-    assert!(import.errors.is_empty(), "{:?}", import.errors);
+    assert_imported(&import, seed());
     assert_only_the_seed_warning(&import);
-    assert_same_forms(&import.forms, &forms);
 }
 
 #[test]
@@ -165,8 +124,7 @@ fn the_package_has_the_parts_word_needs_and_real_merges() {
 
 #[test]
 fn markup_and_control_characters_are_escaped() {
-    let mut forms = seed();
-    forms.truncate(1);
+    let mut forms = seed()[..1].to_vec();
     let form = &mut forms[0];
     form.project = "A&B<课题>\"研究\"'x'".to_owned();
     form.goals.expected = "第一段\n第二段&<b>".to_owned();
@@ -235,8 +193,8 @@ fn plain(texts: &[&str]) -> String {
     texts.iter().map(|text| tc(text, 1, None)).collect()
 }
 
-fn tr(cells: &str) -> String {
-    format!("<w:tr>{cells}</w:tr>\n")
+fn tr(cells: &[String]) -> String {
+    format!("<w:tr>{}</w:tr>\n", cells.concat())
 }
 
 fn tbl(rows: &[String]) -> String {
@@ -249,29 +207,22 @@ const EMPTY_ROW: &str = "<w:tr><w:tc><w:p/></w:tc><w:tc><w:tcPr><w:gridSpan w:va
 /// goals) and the lower one (indicators, 总分, 评分等级).
 fn form_rows(project: &str) -> (Vec<String>, Vec<String>) {
     let funds = |label: &str, amounts: [&str; 3], scored: [&str; 3]| {
-        tr(&format!(
-            "{}{}{}{}",
+        tr(&[
             tc("", 1, Some("continue")),
             tc(label, 1, None),
             plain(&amounts),
-            plain(&scored)
-        ))
+            plain(&scored),
+        ])
     };
     let upper = vec![
-        tr(&format!(
-            "{}{}",
-            tc("项目名称", 2, None),
-            tc(project, 6, None)
-        )),
-        tr(&format!(
-            "{}{}{}{}",
+        tr(&[tc("项目名称", 2, None), tc(project, 6, None)]),
+        tr(&[
             tc("主管部门", 2, None),
             tc("上海市某委员会", 2, None),
             tc("实施单位", 2, None),
-            tc("上海市某局", 2, None)
-        )),
-        tr(&format!(
-            "{}{}{}",
+            tc("上海市某局", 2, None),
+        ]),
+        tr(&[
             tc("项目资金|（万元）", 1, Some("restart")),
             tc("", 1, None),
             plain(&[
@@ -280,9 +231,9 @@ fn form_rows(project: &str) -> (Vec<String>, Vec<String>) {
                 "全年执行数",
                 "分值",
                 "执行率(%)",
-                "得分"
-            ])
-        )),
+                "得分",
+            ]),
+        ]),
         funds(
             "年度资金总额",
             ["10.00", "10.00", "9.00"],
@@ -295,38 +246,25 @@ fn form_rows(project: &str) -> (Vec<String>, Vec<String>) {
         ),
         funds("上年结转资金", ["0.00", "0.00", "0.00"], ["-", "0.00", "-"]),
         funds("其他资金", ["0.00", "0.00", "0.00"], ["-", "0.00", "-"]),
-        tr(&format!(
-            "{}{}{}",
+        tr(&[
             tc("年度总体目标", 1, Some("restart")),
             tc("预期目标", 3, None),
-            tc("实际完成情况", 4, None)
-        )),
-        tr(&format!(
-            "{}{}{}",
+            tc("实际完成情况", 4, None),
+        ]),
+        tr(&[
             tc("", 1, Some("continue")),
             tc("完成检查任务。|覆盖全部片区。", 3, None),
-            tc("已完成。", 4, None)
-        )),
+            tc("已完成。", 4, None),
+        ]),
     ];
     let lower = vec![
-        tr(&plain(&[
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ])),
-        tr(&format!(
-            "{}{}{}",
+        tr(&[plain(&INDICATOR_HEADING)]),
+        tr(&[
             tc("产出指标", 1, Some("restart")),
             tc("数量指标", 1, Some("restart")),
-            plain(&["检查次数", "≥10(次)", "12(次)", "50.00", "50.00", ""])
-        )),
-        tr(&format!(
-            "{}{}{}",
+            plain(&["检查次数", "≥10(次)", "12(次)", "50.00", "50.00", ""]),
+        ]),
+        tr(&[
             tc("", 1, Some("continue")),
             tc("", 1, Some("continue")),
             plain(&[
@@ -335,10 +273,10 @@ fn form_rows(project: &str) -> (Vec<String>, Vec<String>) {
                 "100(%)",
                 "30.00",
                 "29.00",
-                "一处延期"
-            ])
-        )),
-        tr(&plain(&[
+                "一处延期",
+            ]),
+        ]),
+        tr(&[plain(&[
             "满意度指标",
             "服务对象满意度指标",
             "市民满意度",
@@ -347,14 +285,13 @@ fn form_rows(project: &str) -> (Vec<String>, Vec<String>) {
             "10.00",
             "10.00",
             "",
-        ])),
-        tr(&format!(
-            "{}{}{}",
+        ])]),
+        tr(&[
             tc("总分", 5, None),
             plain(&["100.00", "98.00"]),
-            tc("", 1, None)
-        )),
-        tr(&format!("{}{}", tc("评分等级", 5, None), tc("优", 3, None))),
+            tc("", 1, None),
+        ]),
+        tr(&[tc("评分等级", 5, None), tc("优", 3, None)]),
     ];
     (upper, lower)
 }
@@ -463,15 +400,15 @@ fn several_forms_and_a_table_before_them() {
     let body = format!(
         "{}{}{}{}{}{}{}",
         paragraph("目录"),
-        tbl(&[tr(&plain(&["一、", "自评表"]))]),
+        tbl(&[tr(&[plain(&["一、", "自评表"])])]),
         paragraph("财政项目支出绩效自评表"),
         paragraph("(2024年度)"),
         tbl(&table_a),
         // The title inside the table, as some units draw it.
         tbl(&[
             vec![
-                tr(&tc("财政项目支出绩效自评表", 8, None)),
-                tr(&tc("(2023年度)", 8, None)),
+                tr(&[tc("财政项目支出绩效自评表", 8, None)]),
+                tr(&[tc("(2023年度)", 8, None)]),
             ],
             table_b,
         ]
@@ -559,25 +496,19 @@ fn broken_files_are_one_error_each() {
         paragraph("财政项目支出绩效自评表"),
     ));
     let cut = &whole[..whole.rfind("</w:body>").unwrap()];
-    check(
-        &package(cut),
-        expect![[r#"
-        测试项目 2024年 上海市某委员会 / 上海市某局 / 优
-          资金 Some(10.00) Some(10.00) Some(9.00) 执行 Some(10.00) Some(90.00) Some(9.00)
-          目标 "完成检查任务。\n覆盖全部片区。" → "已完成。"
-          产出指标/数量指标/检查次数 ≥10(次) 12(次) Some(50.00) Some(50.00) ""
-          产出指标/数量指标/片区覆盖率 =100(%) 100(%) Some(30.00) Some(29.00) "一处延期"
-          满意度指标/服务对象满意度指标/市民满意度 ≥90(%) 95(%) Some(10.00) Some(10.00) ""
-          总分 Some(100.00) Some(98.00)
-        error: word/document.xml第24行：找到“XML在元素中途结束”，应为格式正确的XML
-    "#]],
+    let mut import = jixiao_import::read_document(&package(cut));
+    assert_eq!(
+        errors(&import),
+        ["word/document.xml第24行：找到“XML在元素中途结束”，应为格式正确的XML"]
     );
+    import.errors.clear();
+    ONE_FORM.assert_eq(&summary(&import));
     // A Word document without a form.
     check(
         &package(&document(&format!(
             "{}{}",
             paragraph("通知"),
-            tbl(&[tr(&plain(&["姓名", "张三"]))])
+            tbl(&[tr(&[plain(&["姓名", "张三"])])])
         ))),
         expect![[r#"
             error: 第1行：找到“Word文档中没有自评表”，应为含“财政项目支出绩效自评表”或“项目名称”的表格
@@ -597,73 +528,20 @@ fn part(bytes: &[u8], name: &str) -> String {
     text
 }
 
-/// Whether LibreOffice Writer runs here. CI installs only libreoffice-calc, so a machine without
-/// Writer skips the test, on CI too.
-fn writer_available() -> bool {
-    let program = Path::new("/usr/lib/libreoffice/program");
-    let has_writer = std::fs::read_dir(program)
-        .map(|entries| {
-            entries.flatten().any(|entry| {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                name.starts_with("libswlo") || name.starts_with("libsw.")
-            })
-        })
-        .unwrap_or(false);
-    let runs = Command::new("soffice").arg("--version").output().is_ok();
-    if !(has_writer && runs) {
-        eprintln!(
-            "SKIPPED: LibreOffice Writer is not installed; install libreoffice-writer to run this test"
-        );
-    }
-    has_writer && runs
-}
-
 #[test]
 fn libreoffice_opens_the_document_and_its_docx_imports_back() {
-    if !writer_available() {
+    if !soffice::writer_available() {
         return;
     }
-    let forms = seed();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("jixiao-docx-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(dir.join("profile")).unwrap();
+    // Writer ignores Calc's settings in the profile.
+    let dir = soffice::scratch_dir("docx", soffice::Profile::KeepCached);
     let input = dir.join("forms.docx");
-    std::fs::write(&input, render(&forms)).unwrap();
+    std::fs::write(&input, render(seed())).unwrap();
     // Writer opens the document and writes it again as Word 2007+: its own tables, merges and
     // styles, read by the importer.
-    let mut child = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        ))
-        .args([
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-        ])
-        .arg(dir.join("out"))
-        .arg(&input)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("soffice did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let converted = std::fs::read(dir.join("out/forms.docx"))
-        .unwrap_or_else(|err| panic!("LibreOffice wrote no DOCX: {err}"));
+    let out = soffice::convert(&dir, &input, "docx:MS Word 2007 XML");
+    let converted = soffice::read_output(&out.join("forms.docx"));
     let import = jixiao_import::read_document(&converted);
-    assert!(import.errors.is_empty(), "{:?}", import.errors);
-    assert_same_forms(&import.forms, &forms);
+    assert_imported(&import, seed());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,30 +4,16 @@
 //! layout table around the form, unclosed cells), and broken pages are errors, not panics.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
 
-use jixiao_core::audit::{self, Audit};
+use jixiao_core::Profile;
 use jixiao_core::model::Form;
-use jixiao_core::{Profile, json};
 use jixiao_import::{Format, Import};
-use jixiao_render::{Item, html, xlsx};
+use jixiao_render::{html, xlsx};
 
-fn seed() -> Vec<Form> {
-    json::forms_from_str(include_str!(
-        "../../../examples/2024-shanghai-cgj-selfeval.json"
-    ))
-    .unwrap()
-}
-
-fn audits(forms: &[Form]) -> Vec<Audit> {
-    let profile = Profile::builtin("shanghai").unwrap();
-    forms
-        .iter()
-        .map(|form| audit::audit(form, &profile))
-        .collect()
-}
+use crate::support::{
+    assert_imported, assert_same_form, audited_items, audits, errors, items, seed, soffice,
+    warnings,
+};
 
 /// Reads a page through format detection, as the CLI and the server do.
 fn import(page: &[u8]) -> Import {
@@ -35,34 +21,10 @@ fn import(page: &[u8]) -> Import {
     jixiao_import::read_document(page)
 }
 
-/// Asserts that a form read back is the expected one, field for field (scale included).
-fn assert_same(read: &Form, expected: &Form) {
-    let want = json::forms_to_string(std::slice::from_ref(expected));
-    let got = json::forms_to_string(std::slice::from_ref(read));
-    let first_difference = want
-        .lines()
-        .zip(got.lines())
-        .find(|(want, got)| want != got);
-    assert!(want == got, "{}: {first_difference:?}", expected.project);
-}
-
-fn assert_all_same(import: &Import, expected: &[Form]) {
-    assert!(import.errors.is_empty(), "{:?}", import.errors);
-    assert_eq!(import.forms.len(), expected.len());
-    for (read, expected) in import.forms.iter().zip(expected) {
-        assert_same(read, expected);
-    }
-}
-
 #[test]
 fn the_rendered_page_imports_back_as_its_forms() {
-    let forms = seed();
-    let items: Vec<Item> = forms
-        .iter()
-        .map(|form| Item { form, audit: None })
-        .collect();
-    let import = import(html::document(&items).as_bytes());
-    assert_all_same(&import, &forms);
+    let import = import(html::document(&items(seed())).as_bytes());
+    assert_imported(&import, seed());
     assert_eq!(warnings(&import), [SCORE_LOST]);
 }
 
@@ -71,122 +33,36 @@ fn the_rendered_page_imports_back_as_its_forms() {
 /// per form) and its 43rd row.
 const SCORE_LOST: &str = "第26个表格第43行（城管执法监督考核辅助工作）：指标“长效管理机制健全性”只有分值没有得分（单元格可能在提取时丢失），得分记为空";
 
-fn warnings(import: &Import) -> Vec<String> {
-    import.warnings.iter().map(ToString::to_string).collect()
-}
-
 #[test]
 fn the_audited_page_still_imports_back_as_its_forms() {
     // The audit marks cells with numbered links to its findings and puts the rule total beside
     // the title; the form's own cells still show what was reported.
-    let forms = seed();
-    let audits = audits(&forms);
-    let items: Vec<Item> = forms
-        .iter()
-        .zip(&audits)
-        .map(|(form, audit)| Item {
-            form,
-            audit: Some(audit),
-        })
-        .collect();
-    let page = html::document(&items);
+    let audits = audits(seed());
+    let page = html::document(&audited_items(seed(), &audits));
     assert!(page.contains("<sup class=\"mark"));
     let import = import(page.as_bytes());
-    assert_all_same(&import, &forms);
+    assert_imported(&import, seed());
     assert_eq!(warnings(&import), [SCORE_LOST]);
-}
-
-/// Whether `soffice` runs. On CI (where `CI` is set) it must: CI installs libreoffice-calc.
-fn soffice_available() -> bool {
-    let found = Command::new("soffice").arg("--version").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "soffice (libreoffice-calc) is not installed, and CI needs it for the HTML export test"
-        );
-        eprintln!("SKIPPED: soffice is not installed; install libreoffice-calc to run this test");
-    }
-    found
-}
-
-/// The profile that makes LibreOffice keep the cached results of an .xlsx (never recalculate on
-/// load), whatever its default.
-const KEEP_CACHED_RESULTS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>1</value></prop></item>
-</oor:items>
-"#;
-
-/// A directory of its own for one test run: LibreOffice's profile and the files.
-fn scratch_dir(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("jixiao-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(dir.join("profile/user")).unwrap();
-    std::fs::write(
-        dir.join("profile/user/registrymodifications.xcu"),
-        KEEP_CACHED_RESULTS,
-    )
-    .unwrap();
-    dir
-}
-
-/// Runs `soffice --convert-to` with the directory's own profile; panics after two minutes.
-fn convert(dir: &Path, input: &Path, filter: &str) {
-    let mut child = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        ))
-        .args(["--headless", "--convert-to", filter, "--outdir"])
-        .arg(dir.join("out"))
-        .arg(input)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("soffice did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]
 fn libreoffice_html_of_the_workbook_imports_back_as_its_forms() {
-    if !soffice_available() {
+    if !soffice::available() {
         return;
     }
-    let forms = seed();
     let profile = Profile::builtin("shanghai").unwrap();
-    let items: Vec<Item> = forms
-        .iter()
-        .map(|form| Item { form, audit: None })
-        .collect();
-    let dir = scratch_dir("html-import");
+    let dir = soffice::scratch_dir("html-import", soffice::Profile::KeepCached);
     let input = dir.join("forms.xlsx");
-    std::fs::write(&input, xlsx::document(&items, &profile).unwrap()).unwrap();
-    convert(&dir, &input, "html");
-    let output = dir.join("out/forms.html");
-    // soffice exits 0 even when it failed: the file must be there.
-    let page = std::fs::read(&output)
-        .unwrap_or_else(|err| panic!("LibreOffice wrote no {}: {err}", output.display()));
+    std::fs::write(&input, xlsx::document(&items(seed()), &profile).unwrap()).unwrap();
+    let out = soffice::convert(&dir, &input, "html");
+    let page = soffice::read_output(&out.join("forms.html"));
     let _ = std::fs::remove_dir_all(&dir);
     // One table per sheet, after a table of contents and a heading that are not forms.
-    let import = import(&page);
-    assert!(import.errors.is_empty(), "{:?}", import.errors);
-    assert_eq!(import.forms.len(), forms.len());
     // LibreOffice shows the formulas' cached results, which are the printed values: every form
     // comes back as it was printed, even 城管执法监督考核辅助工作, whose printed total is not the
     // sum of its printed scores (its cell's note, which says so, is not cell text).
-    for (form, read) in forms.iter().zip(&import.forms) {
-        assert_same(read, form);
-    }
+    let import = import(&page);
+    assert_imported(&import, seed());
     assert_eq!(
         warnings(&import),
         [
@@ -240,9 +116,10 @@ const TWO_TABLES: &str = "</table>\n<p>（续表）</p>\n<table border=\"1\" cel
 
 fn xujiahui() -> Form {
     seed()
-        .into_iter()
+        .iter()
         .find(|form| form.project == "徐家汇路579号外墙排险维修")
         .unwrap()
+        .clone()
 }
 
 /// The page in GBK, as a GB2312 site serves it (GBK is what browsers read for `gb2312`). This
@@ -280,7 +157,7 @@ fn a_gb2312_page_with_the_form_in_two_tables() {
     let page = XUJIAHUI.replace("{TABLE_BREAK}", TWO_TABLES);
     let bytes = gb2312(&page);
     let import = import(&bytes);
-    assert_all_same(&import, &[xujiahui()]);
+    assert_imported(&import, &[xujiahui()]);
     assert!(import.warnings.is_empty(), "{:?}", import.warnings);
     // The same page in UTF-8 with its meta saying so reads the same.
     let utf8 = page.replace("charset=gb2312", "charset=utf-8");
@@ -302,7 +179,7 @@ fn a_form_in_one_table_inside_a_layout_table() {
             "</td></tr><tr><td colspan=\"2\">版权所有 © 上海市城市管理行政执法局</td></tr></table>\n<p class=\"date\">",
         );
     let import = import(&gb2312(&page));
-    assert_all_same(&import, &[xujiahui()]);
+    assert_imported(&import, &[xujiahui()]);
     assert!(import.warnings.is_empty(), "{:?}", import.warnings);
 }
 
@@ -319,7 +196,7 @@ fn tables_around_the_form_are_warned_about_and_not_read_into_it() {
             "<table><tr><td>主办：上海市城市管理行政执法局</td><td>网站标识码：3100000001</td></tr></table>\n<p class=\"date\">",
         );
     let import = import(page.as_bytes());
-    assert_all_same(&import, &[xujiahui()]);
+    assert_imported(&import, &[xujiahui()]);
     assert_eq!(
         warnings(&import),
         [
@@ -342,7 +219,7 @@ fn empty_rows_inside_the_tables_change_nothing() {
             "<tr><td colspan=\"8\"></td></tr>\n<tr><td>效益指标",
         );
     let import = import(&gb2312(&page));
-    assert_all_same(&import, &[xujiahui()]);
+    assert_imported(&import, &[xujiahui()]);
     assert!(import.warnings.is_empty(), "{:?}", import.warnings);
 }
 
@@ -362,11 +239,10 @@ fn a_broken_form_is_an_error_on_its_table_and_row_and_the_other_form_is_kept() {
     let page = format!("{}{form}{broken}{}", &page[..body_start], &page[body_end..]);
     let import = import(&gb2312(&page));
     assert_eq!(import.forms.len(), 1);
-    assert_same(&import.forms[0], &xujiahui());
-    let errors: Vec<String> = import.errors.iter().map(ToString::to_string).collect();
+    assert_same_form(&xujiahui(), &import.forms[0]);
     // The second form's indicator table ends (at its 7th row) without a 总分 row.
     assert_eq!(
-        errors,
+        errors(&import),
         ["第4个表格第7行（外墙排险维修（二期））：找到“文件结尾”，应为“总分”行"]
     );
 }
@@ -394,7 +270,7 @@ fn pages_without_a_form_and_broken_pages_are_errors() {
     for (page, expected) in cases {
         let import = import(page);
         assert!(import.forms.is_empty());
-        let errors: Vec<String> = import.errors.iter().map(ToString::to_string).collect();
+        let errors = errors(&import);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0], expected);
     }

@@ -1,22 +1,9 @@
 //! Markdown: a heading per form, tables that stay tables whatever the text, the findings listed.
 
 use expect_test::expect_file;
-use jixiao_core::audit::{self, Audit};
-use jixiao_core::model::Form;
-use jixiao_core::{Profile, json};
 use jixiao_render::{Item, markdown};
 
-const SEED_JSON: &str = include_str!("../../../examples/2024-shanghai-cgj-selfeval.json");
-
-fn seed() -> (Vec<Form>, Vec<Audit>) {
-    let forms = json::forms_from_str(SEED_JSON).unwrap();
-    let profile = Profile::builtin("shanghai").unwrap();
-    let audits = forms
-        .iter()
-        .map(|form| audit::audit(form, &profile))
-        .collect();
-    (forms, audits)
-}
+use crate::support::{audited_items, audits, seed};
 
 /// The cells of a table line, split on the pipes that are not escaped.
 fn cells(line: &str) -> Vec<String> {
@@ -41,16 +28,9 @@ fn cells(line: &str) -> Vec<String> {
 
 #[test]
 fn a_heading_and_an_indicator_row_per_indicator() {
-    let (forms, audits) = seed();
-    let items: Vec<Item<'_>> = forms
-        .iter()
-        .zip(&audits)
-        .map(|(form, audit)| Item {
-            form,
-            audit: Some(audit),
-        })
-        .collect();
-    let text = markdown::document(&items);
+    let forms = seed();
+    let audits = audits(forms);
+    let text = markdown::document(&audited_items(forms, &audits));
     for (index, form) in forms.iter().enumerate() {
         assert!(text.contains(&format!(
             "\n## {}. {} (2024年度)\n",
@@ -80,8 +60,7 @@ fn a_heading_and_an_indicator_row_per_indicator() {
 
 #[test]
 fn pipes_and_line_breaks_never_break_a_table() {
-    let (forms, _) = seed();
-    let mut form = forms[6].clone();
+    let mut form = seed()[6].clone();
     form.indicators[0].note = "一|二\n三*四*".to_owned();
     let text = markdown::document(&[Item {
         form: &form,
@@ -97,7 +76,8 @@ fn pipes_and_line_breaks_never_break_a_table() {
 
 #[test]
 fn a_form_with_its_findings_snapshot() {
-    let (forms, audits) = seed();
+    let forms = seed();
+    let audits = audits(forms);
     let item = Item {
         form: &forms[14],
         audit: Some(&audits[14]),

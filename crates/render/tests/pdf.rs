@@ -9,40 +9,26 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use jixiao_core::json;
-use jixiao_core::model::Form;
 use jixiao_render::Item;
 use jixiao_render::pdf::{self, PdfError, PdfOptions};
 
+use crate::support::{
+    INDICATOR_HEADING, audited_items, audits, fonts_installed, items, seed, skip,
+};
+
 const TITLE: &str = "财政项目支出绩效自评表";
 
-fn seed() -> &'static [Form] {
-    static FORMS: OnceLock<Vec<Form>> = OnceLock::new();
-    FORMS.get_or_init(|| {
-        json::forms_from_str(include_str!(
-            "../../../examples/2024-shanghai-cgj-selfeval.json"
-        ))
-        .unwrap()
-    })
-}
-
 /// Whether the tools and fonts these tests need are here; under CI they must be.
-fn ready(test: &str) -> bool {
-    static READY: OnceLock<bool> = OnceLock::new();
-    let ready = *READY.get_or_init(|| {
-        let tools = ["pdftotext", "pdfinfo", "pdffonts"]
+fn ready() -> bool {
+    static TOOLS: OnceLock<bool> = OnceLock::new();
+    let tools = *TOOLS.get_or_init(|| {
+        ["pdftotext", "pdfinfo", "pdffonts"]
             .iter()
-            .all(|tool| Command::new(tool).arg("-v").output().is_ok());
-        let fonts = match pdf::document(&[], &PdfOptions::default()) {
-            Err(PdfError::NoFont) => false,
-            Err(other) => panic!("{other}"),
-            Ok(_) => true,
-        };
-        tools && fonts
+            .all(|tool| Command::new(tool).arg("-v").output().is_ok())
     });
+    let ready = tools && fonts_installed();
     if !ready {
         skip(
-            test,
             "poppler-utils (pdftotext, pdfinfo, pdffonts) or fonts-noto-cjk is missing: \
              apt-get install poppler-utils fonts-noto-cjk",
         );
@@ -50,24 +36,10 @@ fn ready(test: &str) -> bool {
     ready
 }
 
-/// Fails under CI, else tells that a test did not run.
-fn skip(test: &str, missing: &str) {
-    assert!(std::env::var_os("CI").is_none(), "{missing}");
-    // Straight to standard error: the test harness would capture `eprintln!`.
-    let notice = format!("skipped pdf::{test}: {missing}\n");
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), notice.as_bytes());
-}
-
 /// The 15 seed forms as one PDF, written once to a file for poppler.
 fn plain_pdf() -> &'static Path {
     static FILE: OnceLock<PathBuf> = OnceLock::new();
-    FILE.get_or_init(|| {
-        let items: Vec<Item<'_>> = seed()
-            .iter()
-            .map(|form| Item { form, audit: None })
-            .collect();
-        write("plain", &items, &PdfOptions::default())
-    })
+    FILE.get_or_init(|| write("plain", &items(seed()), &PdfOptions::default()))
 }
 
 /// Typesets, fails on any typst warning (an unknown font family would fall back to Japanese
@@ -149,7 +121,7 @@ const ONE_LINE: usize = 9;
 
 #[test]
 fn every_project_total_and_indicator_is_selectable_text() {
-    if !ready("every_project_total_and_indicator_is_selectable_text") {
+    if !ready() {
         return;
     }
     let pdf = plain_pdf();
@@ -192,7 +164,7 @@ fn every_project_total_and_indicator_is_selectable_text() {
 
 #[test]
 fn each_form_starts_on_its_own_page() {
-    if !ready("each_form_starts_on_its_own_page") {
+    if !ready() {
         return;
     }
     let pdf = plain_pdf();
@@ -227,7 +199,7 @@ fn each_form_starts_on_its_own_page() {
 /// first starts with the indicator heading again and names the 一级 group its rows belong to.
 #[test]
 fn a_long_table_repeats_its_heading_on_each_page() {
-    if !ready("a_long_table_repeats_its_heading_on_each_page") {
+    if !ready() {
         return;
     }
     let pages = layout_pages(plain_pdf());
@@ -250,15 +222,7 @@ fn a_long_table_repeats_its_heading_on_each_page() {
         .unwrap();
     for page in continued {
         let heading = first_line(page);
-        for label in [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-        ] {
+        for label in INDICATOR_HEADING {
             assert!(heading.contains(label), "{heading:?}");
         }
         assert!(
@@ -272,7 +236,7 @@ fn a_long_table_repeats_its_heading_on_each_page() {
 
 #[test]
 fn only_simplified_chinese_faces_are_embedded() {
-    if !ready("only_simplified_chinese_faces_are_embedded") {
+    if !ready() {
         return;
     }
     let fonts = poppler("pdffonts", &[], plain_pdf());
@@ -292,23 +256,15 @@ fn only_simplified_chinese_faces_are_embedded() {
 
 #[test]
 fn an_audit_shows_the_rule_total_and_the_findings() {
-    if !ready("an_audit_shows_the_rule_total_and_the_findings") {
+    if !ready() {
         return;
     }
-    let profile = jixiao_core::Profile::builtin("shanghai").unwrap();
-    let audits: Vec<_> = seed()
-        .iter()
-        .map(|form| jixiao_core::audit::audit(form, &profile))
-        .collect();
-    let items: Vec<Item<'_>> = seed()
-        .iter()
-        .zip(&audits)
-        .map(|(form, audit)| Item {
-            form,
-            audit: Some(audit),
-        })
-        .collect();
-    let path = write("audit", &items, &PdfOptions::default());
+    let audits = audits(seed());
+    let path = write(
+        "audit",
+        &audited_items(seed(), &audits),
+        &PdfOptions::default(),
+    );
     let forms_text = pages_by_form(&layout_pages(&path));
     assert_eq!(forms_text.len(), seed().len());
     // 城管执法普法宣传: reported 95.00 优, the rule gives 86.88 良.
@@ -339,16 +295,13 @@ fn an_audit_shows_the_rule_total_and_the_findings() {
 
 #[test]
 fn a_font_file_can_be_given() {
-    if !ready("a_font_file_can_be_given") {
+    if !ready() {
         return;
     }
     // Where Debian's fonts-noto-cjk puts it; the file holds the JP, KR, SC, TC and HK faces.
     let file = PathBuf::from("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
     if !file.exists() {
-        skip(
-            "a_font_file_can_be_given",
-            "no fonts-noto-cjk NotoSansCJK-Regular.ttc",
-        );
+        skip("no fonts-noto-cjk NotoSansCJK-Regular.ttc");
         return;
     }
     let options = PdfOptions { font: Some(file) };
@@ -408,7 +361,7 @@ fn a_missing_font_gives_a_chinese_error() {
 /// emphasis, references or labels print as written.
 #[test]
 fn markup_characters_print_as_written() {
-    if !ready("markup_characters_print_as_written") {
+    if !ready() {
         return;
     }
     let written =
@@ -436,7 +389,7 @@ fn markup_characters_print_as_written() {
 /// Goals too long for one page run onto the next instead of running off the page.
 #[test]
 fn goals_longer_than_a_page_run_onto_the_next() {
-    if !ready("goals_longer_than_a_page_run_onto_the_next") {
+    if !ready() {
         return;
     }
     let mut form = seed()[0].clone();

@@ -7,71 +7,21 @@
 //! fonts-noto-cjk and libreoffice-calc are Debian packages (`.ci/run` installs them). Without
 //! them a local run prints a skip notice; under CI (`CI` set) it fails.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use jixiao_core::Profile;
 use jixiao_core::model::Form;
-use jixiao_core::{Profile, json};
 use jixiao_import::{Import, ImportError};
-use jixiao_render::Item;
-use jixiao_render::pdf::{self, PdfError, PdfOptions};
+use jixiao_render::pdf::{self, PdfOptions};
 
-fn seed() -> &'static [Form] {
-    static FORMS: OnceLock<Vec<Form>> = OnceLock::new();
-    FORMS.get_or_init(|| {
-        json::forms_from_str(include_str!(
-            "../../../examples/2024-shanghai-cgj-selfeval.json"
-        ))
-        .unwrap()
-    })
-}
-
-/// Fails under CI, else tells that a test did not run.
-fn skip(test: &str, missing: &str) {
-    assert!(std::env::var_os("CI").is_none(), "{missing}");
-    // Straight to standard error: the test harness would capture `eprintln!`.
-    let notice = format!("skipped pdf_import::{test}: {missing}\n");
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), notice.as_bytes());
-}
-
-/// Whether the CJK fonts typst needs are here; under CI they must be.
-fn fonts_ready(test: &str) -> bool {
-    static READY: OnceLock<bool> = OnceLock::new();
-    let ready = *READY.get_or_init(|| match pdf::document(&[], &PdfOptions::default()) {
-        Err(PdfError::NoFont) => false,
-        Err(other) => panic!("{other}"),
-        Ok(_) => true,
-    });
-    if !ready {
-        skip(
-            test,
-            "fonts-noto-cjk is missing: apt-get install fonts-noto-cjk",
-        );
-    }
-    ready
-}
+use crate::support::{
+    INDICATOR_HEADING, assert_imported, assert_same_form, fonts_ready, items, seed, soffice,
+};
 
 fn typeset(forms: &[Form]) -> Vec<u8> {
-    let items: Vec<Item<'_>> = forms
-        .iter()
-        .map(|form| Item { form, audit: None })
-        .collect();
-    let pdf = pdf::document_with_warnings(&items, &PdfOptions::default()).unwrap();
+    let pdf = pdf::document_with_warnings(&items(forms), &PdfOptions::default()).unwrap();
     assert!(pdf.warnings.is_empty(), "typst warned: {:#?}", pdf.warnings);
     pdf.bytes
-}
-
-/// Asserts that a form read back is `expected`, line for line of the canonical JSON.
-fn assert_same(expected: &Form, read: &Form) {
-    let want = json::forms_to_string(std::slice::from_ref(expected));
-    let got = json::forms_to_string(std::slice::from_ref(read));
-    let first_difference = want
-        .lines()
-        .zip(got.lines())
-        .find(|(want, got)| want != got);
-    assert!(want == got, "{}: {first_difference:?}", expected.project);
 }
 
 /// The warnings' messages, which the text layout of the same forms gives too.
@@ -85,18 +35,14 @@ fn messages(import: &Import) -> Vec<String> {
 
 #[test]
 fn typeset_forms_import_back_field_for_field() {
-    if !fonts_ready("typeset_forms_import_back_field_for_field") {
+    if !fonts_ready() {
         return;
     }
     let bytes = typeset(seed());
     let started = Instant::now();
     let import = jixiao_import::read_document(&bytes);
     let elapsed = started.elapsed();
-    assert!(import.errors.is_empty(), "{:#?}", import.errors);
-    assert_eq!(import.forms.len(), seed().len());
-    for (form, read) in seed().iter().zip(&import.forms) {
-        assert_same(form, read);
-    }
+    assert_imported(&import, seed());
     // What the reader doubts in the PDF, it doubts in the text layout of the same forms
     // (城管执法监督考核辅助工作 has an indicator with a weight and no score).
     let text = jixiao_import::read_text(&jixiao_render::text::forms(seed()));
@@ -114,7 +60,7 @@ fn typeset_forms_import_back_field_for_field() {
 /// read as the group they continue.
 #[test]
 fn a_form_over_several_pages_is_one_form() {
-    if !fonts_ready("a_form_over_several_pages_is_one_form") {
+    if !fonts_ready() {
         return;
     }
     let form = seed()
@@ -126,80 +72,12 @@ fn a_form_over_several_pages_is_one_form() {
     assert!(pages.len() >= 3, "{} pages", pages.len());
     for page in &pages[1..] {
         let heading: Vec<&str> = page[0].cells.iter().map(|cell| &*cell.text).collect();
-        assert_eq!(
-            heading,
-            [
-                "一级指标",
-                "二级指标",
-                "三级指标",
-                "年度指标值",
-                "实际完成值",
-                "分值",
-                "得分",
-                "偏差原因分析及改进措施"
-            ]
-        );
+        assert_eq!(heading, INDICATOR_HEADING);
         assert_eq!(page[0].line, 1);
     }
     let import = jixiao_import::read_document(&bytes);
-    assert!(import.errors.is_empty(), "{:#?}", import.errors);
     assert!(import.warnings.is_empty(), "{:#?}", import.warnings);
-    assert_eq!(import.forms.len(), 1);
-    assert_same(form, &import.forms[0]);
-}
-
-/// The profile that makes LibreOffice keep the cached results of an .xlsx (never recalculate on
-/// load), whatever its default: the PDF then prints the form's own values.
-const KEEP_CACHED_RESULTS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>1</value></prop></item>
-</oor:items>
-"#;
-
-/// A directory of its own for one test run: LibreOffice's profile and the files.
-fn scratch_dir(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("jixiao-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(dir.join("profile/user")).unwrap();
-    std::fs::write(
-        dir.join("profile/user/registrymodifications.xcu"),
-        KEEP_CACHED_RESULTS,
-    )
-    .unwrap();
-    dir
-}
-
-/// Runs `soffice --convert-to pdf` with the directory's own profile; panics after two minutes.
-fn convert_to_pdf(dir: &Path, input: &Path) -> Vec<u8> {
-    let mut child = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.join("out"))
-        .arg(input)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("soffice did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    // soffice exits 0 even when it failed: the file must be there.
-    let output = dir
-        .join("out")
-        .join(input.with_extension("pdf").file_name().unwrap());
-    std::fs::read(&output)
-        .unwrap_or_else(|err| panic!("LibreOffice wrote no {}: {err}", output.display()))
+    assert_imported(&import, std::slice::from_ref(form));
 }
 
 /// LibreOffice's PDF of jixiao's own workbook: its cells, borders and merges as Calc prints
@@ -207,27 +85,20 @@ fn convert_to_pdf(dir: &Path, input: &Path) -> Vec<u8> {
 /// 页`), merged labels cut by page breaks, and goal paragraphs that are only line breaks.
 #[test]
 fn libreoffice_pdf_of_the_workbook_imports_back() {
-    if Command::new("soffice").arg("--version").output().is_err() {
-        skip(
-            "libreoffice_pdf_of_the_workbook_imports_back",
-            "soffice is missing: apt-get install libreoffice-calc",
-        );
+    if !soffice::available() {
         return;
     }
     let forms = seed();
     let profile = Profile::builtin("shanghai").unwrap();
-    let items: Vec<Item<'_>> = forms
-        .iter()
-        .map(|form| Item { form, audit: None })
-        .collect();
-    let dir = scratch_dir("pdf-import");
+    let dir = soffice::scratch_dir("pdf-import", soffice::Profile::KeepCached);
     let input = dir.join("forms.xlsx");
     std::fs::write(
         &input,
-        jixiao_render::xlsx::document(&items, &profile).unwrap(),
+        jixiao_render::xlsx::document(&items(forms), &profile).unwrap(),
     )
     .unwrap();
-    let bytes = convert_to_pdf(&dir, &input);
+    let out = soffice::convert(&dir, &input, "pdf");
+    let bytes = soffice::read_output(&out.join("forms.pdf"));
     let import = jixiao_import::read_document(&bytes);
     assert!(import.errors.is_empty(), "{:#?}", import.errors);
     assert_eq!(import.forms.len(), forms.len());
@@ -246,7 +117,7 @@ fn libreoffice_pdf_of_the_workbook_imports_back() {
                 .replace("的知晓度。\n第一季度", "的知晓度。第一季度");
             assert_ne!(expected.goals.expected, form.goals.expected);
         }
-        assert_same(&expected, read);
+        assert_same_form(&expected, read);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

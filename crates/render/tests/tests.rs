@@ -8,5 +8,7 @@ mod markdown;
 mod pdf;
 mod pdf_import;
 mod report;
+// Shared by the files above: the seed forms, comparisons, skips, LibreOffice.
+mod support;
 mod text;
 mod xlsx;

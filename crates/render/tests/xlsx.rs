@@ -2,33 +2,23 @@
 //! by headless LibreOffice (the formulas give what the engine gives).
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Instant;
 
 use calamine::{Data, Reader, Xlsx};
 use jixiao_core::grade::Grade;
 use jixiao_core::model::{Form, FundsSource};
 use jixiao_core::score::{self, Rule, Scorecard};
-use jixiao_core::{Profile, audit, json, rounding};
+use jixiao_core::{Profile, rounding};
 use jixiao_render::Item;
 use jixiao_render::layout::{self, FundsColumn, IndicatorField, Layout, Role, Value};
 use jixiao_render::xlsx::{self, FIRST_TABLE_ROW, RULE_SCORE_COLUMN};
 use rust_decimal::Decimal;
 
-fn seed() -> Vec<Form> {
-    json::forms_from_str(include_str!(
-        "../../../examples/2024-shanghai-cgj-selfeval.json"
-    ))
-    .unwrap()
-}
+use crate::support::{assert_imported, audited_items, audits, items, seed, soffice};
 
 fn workbook(forms: &[Form], profile: &Profile) -> Vec<u8> {
-    let items: Vec<Item> = forms
-        .iter()
-        .map(|form| Item { form, audit: None })
-        .collect();
-    xlsx::document(&items, profile).unwrap()
+    xlsx::document(&items(forms), profile).unwrap()
 }
 
 fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
@@ -114,10 +104,10 @@ fn is_number(shown: &Data, expected: Decimal) -> bool {
 fn every_value_and_merge_of_the_layout_is_in_its_sheet() {
     let forms = seed();
     let profile = Profile::builtin("shanghai").unwrap();
-    let mut book = open(workbook(&forms, &profile));
+    let mut book = open(workbook(forms, &profile));
     let projects: Vec<&str> = forms.iter().map(|form| form.project.as_str()).collect();
     assert_eq!(book.sheet_names(), projects);
-    for form in &forms {
+    for form in forms {
         let layout = layout::layout(form, None);
         let expected = expected(form, &profile);
         let range = book.worksheet_range(&form.project).unwrap();
@@ -274,19 +264,8 @@ fn formulas_follow_the_profile() {
 fn forms_with_their_audits_and_no_forms() {
     let forms = seed();
     let profile = Profile::builtin("shanghai").unwrap();
-    let audits: Vec<_> = forms
-        .iter()
-        .map(|form| audit::audit(form, &profile))
-        .collect();
-    let items: Vec<Item> = forms
-        .iter()
-        .zip(&audits)
-        .map(|(form, audit)| Item {
-            form,
-            audit: Some(audit),
-        })
-        .collect();
-    let book = open(xlsx::document(&items, &profile).unwrap());
+    let audits = audits(forms);
+    let book = open(xlsx::document(&audited_items(forms, &audits), &profile).unwrap());
     assert_eq!(book.sheet_names().len(), forms.len());
     let error = xlsx::document(&[], &profile).unwrap_err();
     assert_eq!(error.to_string(), "没有可写入工作簿的自评表");
@@ -294,8 +273,7 @@ fn forms_with_their_audits_and_no_forms() {
 
 #[test]
 fn repeated_and_long_project_names_get_valid_sheet_names() {
-    let mut forms = seed();
-    forms.truncate(3);
+    let mut forms = seed()[..3].to_vec();
     forms[0].project = "城管执法/装备建设：2024年度[一期]项目资金使用情况及绩效自评".to_owned();
     forms[1].project = forms[0].project.clone();
     forms[2].project = forms[0].project.clone();
@@ -313,81 +291,16 @@ fn repeated_and_long_project_names_get_valid_sheet_names() {
     }
 }
 
-/// The profile that makes LibreOffice recalculate every formula on load (tooling.md §2):
-/// by default it keeps the cached results of an .xlsx.
-const RECALCULATE_ON_LOAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"#;
-
 /// CSV, comma-separated, `"`-quoted, UTF-8 (76), raw values (token 9 false), every sheet (-1).
 const CSV_FILTER: &str =
     "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1";
 
-/// Whether `soffice` runs. On CI (where `CI` is set) it must: CI installs libreoffice-calc.
-fn soffice_available() -> bool {
-    let found = Command::new("soffice").arg("--version").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "soffice (libreoffice-calc) is not installed, and CI needs it for the recalculation test"
-        );
-        eprintln!("SKIPPED: soffice is not installed; install libreoffice-calc to run this test");
-    }
-    found
-}
-
-/// A directory of its own for one test run: LibreOffice's profile and the files.
-fn scratch_dir(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("jixiao-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(dir.join("profile/user")).unwrap();
-    std::fs::write(
-        dir.join("profile/user/registrymodifications.xcu"),
-        RECALCULATE_ON_LOAD,
-    )
-    .unwrap();
-    dir
-}
-
-/// Runs `soffice --convert-to` with the directory's own profile; panics after two minutes.
-fn convert(dir: &Path, input: &Path, filter: &str) {
-    let mut child = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        ))
-        .args(["--headless", "--convert-to", filter, "--outdir"])
-        .arg(dir.join("out"))
-        .arg(input)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("soffice did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// Reads one sheet's CSV as rows of fields.
 fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    // soffice exits 0 even when it failed: the file must be there.
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|err| panic!("LibreOffice wrote no {}: {err}", path.display()));
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes())
+        .from_reader(soffice::read_output(path).as_slice())
         .records()
         .map(|record| record.unwrap().iter().map(str::to_owned).collect())
         .collect()
@@ -398,8 +311,7 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
 /// 8.67, not 8.68), unless the formulas drop the binary noise first.
 fn float_edges() -> Vec<Form> {
     let decimal = |text: &str| Some(text.parse::<Decimal>().unwrap());
-    let mut forms = seed();
-    forms.truncate(2);
+    let mut forms = seed()[..2].to_vec();
     for (form, (project, adjusted, executed)) in forms.iter_mut().zip([
         ("浮点边界：截断", "1.00", "0.57"),
         ("浮点边界：四舍五入", "20.00", "17.35"),
@@ -419,24 +331,21 @@ fn float_edges() -> Vec<Form> {
 
 #[test]
 fn libreoffice_recalculates_what_the_engine_gives() {
-    if !soffice_available() {
+    if !soffice::available() {
         return;
     }
     let started = Instant::now();
-    let mut forms = seed();
+    let mut forms = seed().to_vec();
     forms.extend(float_edges());
     let profile = Profile::builtin("shanghai").unwrap();
-    let dir = scratch_dir("xlsx-recalc");
+    let dir = soffice::scratch_dir("xlsx-recalc", soffice::Profile::Recalculate);
     let input = dir.join("forms.xlsx");
     // A canary proves that LibreOffice recalculated rather than showing the cached results:
     // one more sheet of 城管执法装备建设 printing a wrong 执行率 (50.00, the formula's cached
     // result) where its formula cuts 11.84/12.86 as Shanghai does (92.06).
     let mut canary_form = forms[3].clone();
     canary_form.funds.total.rate = Some(Decimal::new(5000, 2));
-    let mut items: Vec<Item> = forms
-        .iter()
-        .map(|form| Item { form, audit: None })
-        .collect();
+    let mut items = items(&forms);
     items.push(Item {
         form: &canary_form,
         audit: None,
@@ -452,14 +361,14 @@ fn libreoffice_recalculates_what_the_engine_gives() {
         Some(&Data::Float(50.0))
     );
     std::fs::write(&input, bytes).unwrap();
-    convert(&dir, &input, CSV_FILTER);
-    let canary = read_csv(&dir.join("out").join(format!("forms-{canary_name}.csv")));
+    let out = soffice::convert(&dir, &input, CSV_FILTER);
+    let canary = read_csv(&out.join(format!("forms-{canary_name}.csv")));
     assert_eq!(
         canary[rate_row][rate_column], "92.06",
         "LibreOffice kept the cached 50.00, or did not cut 执行率 as the Shanghai profile says"
     );
     for (form, name) in forms.iter().zip(&names) {
-        let rows = read_csv(&dir.join("out").join(format!("forms-{name}.csv")));
+        let rows = read_csv(&out.join(format!("forms-{name}.csv")));
         let at = |(row, column): (usize, usize)| {
             rows.get(row)
                 .and_then(|fields| fields.get(column))
@@ -528,18 +437,7 @@ fn the_workbook_imports_back_as_the_forms_it_was_made_from() {
     // The formulas' cached results are the printed values, so every form comes back field for
     // field (scale included), even 城管执法监督考核辅助工作 whose printed total is not the sum of
     // its printed scores (rules.md: total-sum).
-    let forms = seed();
     let profile = Profile::builtin("shanghai").unwrap();
-    let import = jixiao_import::read_document(&workbook(&forms, &profile));
-    assert!(import.errors.is_empty(), "{:?}", import.errors);
-    assert_eq!(import.forms.len(), forms.len());
-    for (form, read) in forms.iter().zip(&import.forms) {
-        let want = json::forms_to_string(std::slice::from_ref(form));
-        let got = json::forms_to_string(std::slice::from_ref(read));
-        let first_difference = want
-            .lines()
-            .zip(got.lines())
-            .find(|(want, got)| want != got);
-        assert!(want == got, "{}: {first_difference:?}", form.project);
-    }
+    let import = jixiao_import::read_document(&workbook(seed(), &profile));
+    assert_imported(&import, seed());
 }

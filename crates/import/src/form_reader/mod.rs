@@ -14,7 +14,7 @@
 //! Anything read with a doubt is an [`ImportWarning`]. The reader never panics and never invents a
 //! value: a number that the document lost is `None`.
 
-mod clean;
+pub(crate) mod clean;
 mod funds;
 mod goals;
 mod indicators;
