@@ -1,20 +1,18 @@
 //! Fuzzes the web page importer: `read_html` on the raw input, and on the input put inside a
 //! form's table (after a title row and a 项目名称 row), so that libFuzzer reaches the form reader
 //! with cells, spans and markup of its making. Neither may panic, and what they return must
-//! hold these invariants:
-//!
-//! - every error and warning names a part of the page that `html::page_parts` gives, and a line
-//!   within that part's rows (one past its last row at most, the end of the document); one that
-//!   names no part is about the whole file, at line 1;
-//! - every error says what it expected, every warning what was done, and both print (their
-//!   `Display` does not panic);
-//! - an import that read no form says why (an error);
-//! - every form has its year (four digits), and at least one indicator.
+//! hold the invariants of every import (`common::check_import`), and one of its own: every error
+//! and warning names a part of the page that `html::page_parts` gives, and a line within that
+//! part's rows (one past its last row at most, the end of the document); one that names no part
+//! is about the whole file, at line 1.
 //!
 //! Run: `RUSTC_BOOTSTRAP=1 cargo fuzz run html -- -max_len=20000` (see fuzz/README.md).
 
 #![no_main]
 
+mod common;
+
+use common::check_import;
 use jixiao_import::Import;
 use jixiao_import::html::{page_parts, read_html};
 use libfuzzer_sys::fuzz_target;
@@ -29,23 +27,8 @@ fuzz_target!(|data: &[u8]| {
 fn check(page: &[u8]) {
     let import = read_html(page);
     let parts = page_parts(page);
+    check_import(&import);
     check_places(&import, &parts);
-    for error in &import.errors {
-        assert!(!error.expected.is_empty(), "{error:?}");
-        assert!(!error.to_string().is_empty());
-    }
-    for warning in &import.warnings {
-        assert!(!warning.message.is_empty(), "{warning:?}");
-        assert!(!warning.to_string().is_empty());
-    }
-    assert!(
-        !import.forms.is_empty() || !import.errors.is_empty(),
-        "no form and no error"
-    );
-    for form in &import.forms {
-        assert!((0..=9999).contains(&form.year), "year {}", form.year);
-        assert!(!form.indicators.is_empty(), "a form without indicators");
-    }
 }
 
 /// Every place is a part of the page and a line within its rows.

@@ -1,13 +1,11 @@
 //! Fuzzes the text-layout importer: `read_bytes` on the raw input, and `read_text` on the input
-//! read as (lossy) UTF-8. Neither may panic, and what they return must hold these invariants:
+//! read as (lossy) UTF-8. Neither may panic, and what they return must hold the invariants of
+//! every import (`common::check_import`), and these of its own:
 //!
 //! - every error and warning has a line in the document: 1 ≤ line ≤ lines + 1 (one past the last
 //!   line is where "文件结尾" is reported);
-//! - every error says what was found and what was expected, shortened to 40 characters and `…`;
-//! - errors and warnings print (their `Display` does not panic);
-//! - an import that read no form says why (an error), and no more forms come out than titles went
-//!   in;
-//! - every form has its year (four digits), and at least one indicator;
+//! - what an error found is shortened to 40 characters and `…`;
+//! - no more forms come out than titles went in;
 //! - valid UTF-8 without a byte-order mark reads the same through `read_bytes` and `read_text`;
 //! - with `--features linear-output`: the text of the output (forms, warnings, errors) is at most
 //!   linear in the input (off by default until the known amplifications are fixed, README.md).
@@ -16,6 +14,9 @@
 
 #![no_main]
 
+mod common;
+
+use common::check_import;
 use jixiao_import::{Import, read_bytes, read_text};
 use libfuzzer_sys::fuzz_target;
 
@@ -55,35 +56,24 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn check(import: &Import, max_line: usize, text: Option<&str>) {
+    check_import(import);
     for error in &import.errors {
         assert!(
-            (1..=max_line).contains(&error.line),
+            error.line <= max_line,
             "error line {} not in 1..={max_line}: {error}",
             error.line
         );
-        assert!(!error.expected.is_empty(), "{error:?}");
         assert!(
             error.found.chars().count() <= 41,
             "error text not shortened: {error:?}"
         );
-        assert!(!error.to_string().is_empty());
     }
     for warning in &import.warnings {
         assert!(
-            (1..=max_line).contains(&warning.line),
+            warning.line <= max_line,
             "warning line {} not in 1..={max_line}: {warning}",
             warning.line
         );
-        assert!(!warning.message.is_empty(), "{warning:?}");
-        assert!(!warning.to_string().is_empty());
-    }
-    assert!(
-        !import.forms.is_empty() || !import.errors.is_empty(),
-        "no form and no error"
-    );
-    for form in &import.forms {
-        assert!((0..=9999).contains(&form.year), "year {}", form.year);
-        assert!(!form.indicators.is_empty(), "a form without indicators");
     }
     if let Some(text) = text {
         // The reader finds a title with the spaces (and byte-order marks) of its cell removed.
