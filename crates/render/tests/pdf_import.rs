@@ -1,10 +1,10 @@
 //! PDF import: the forms jixiao prints come back as the forms they were made from. The 15 seed
-//! forms are typeset by `pdf::document` (typst) and, as a workbook, printed to PDF by
-//! LibreOffice; both are read back by `jixiao_import::read_document` and compared field for
+//! forms are typeset by `pdf::document` (typst) and, as a workbook and as a Word document,
+//! printed to PDF by LibreOffice; all are read back by `jixiao_import::read_document` and compared field for
 //! field with the golden JSON. Hand-made PDFs pin down the grid builder (merged cells, wrapped
 //! text, empty rows, page numbers) and what a broken, empty or scanned PDF gives.
 //!
-//! fonts-noto-cjk and libreoffice-calc are Debian packages (`.ci/run` installs them). Without
+//! fonts-noto-cjk, libreoffice-calc and libreoffice-writer are Debian packages (`.ci/run` installs them). Without
 //! them a local run prints a skip notice; under CI (`CI` set) it fails.
 
 use std::time::Instant;
@@ -119,6 +119,28 @@ fn libreoffice_pdf_of_the_workbook_imports_back() {
         }
         assert_same_form(&expected, read);
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// LibreOffice Writer's PDF of jixiao's own Word document: the layout a unit gets when it prints
+/// a Word form to PDF (Writer's fonts, its table borders, numbers wrapped in narrow columns,
+/// paragraphs marked by their first-line indent) comes back field for field.
+#[test]
+fn libreoffice_pdf_of_the_word_document_imports_back() {
+    if !soffice::writer_available() {
+        return;
+    }
+    let dir = soffice::scratch_dir("pdf-import-docx", soffice::Profile::KeepCached);
+    let input = dir.join("forms.docx");
+    std::fs::write(
+        &input,
+        jixiao_render::docx::document(&items(seed())).unwrap(),
+    )
+    .unwrap();
+    let out = soffice::convert(&dir, &input, "pdf");
+    let bytes = soffice::read_output(&out.join("forms.pdf"));
+    let import = jixiao_import::read_document(&bytes);
+    assert_imported(&import, seed());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -194,8 +194,8 @@ pub mod soffice {
         runs
     }
 
-    /// Whether LibreOffice Writer runs. CI installs only libreoffice-calc, so a machine without
-    /// Writer skips the test with a notice, on CI too.
+    /// Whether LibreOffice Writer runs. Without it a test skips with a notice; on CI (which
+    /// installs libreoffice-writer) it fails.
     pub fn writer_available() -> bool {
         let program = Path::new("/usr/lib/libreoffice/program");
         let has_writer = std::fs::read_dir(program)
@@ -209,7 +209,7 @@ pub mod soffice {
             .unwrap_or(false);
         let available = has_writer && runs();
         if !available {
-            super::notice("LibreOffice Writer is missing: apt-get install libreoffice-writer");
+            super::skip("LibreOffice Writer is missing: apt-get install libreoffice-writer");
         }
         available
     }

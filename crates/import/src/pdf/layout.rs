@@ -438,7 +438,7 @@ fn lines<'g>(mut glyphs: Vec<&'g Glyph>) -> Vec<Line<'g>> {
 /// A new paragraph (a first-line indent, a line that ends where the next line's first word
 /// would have fitted, or a list item after a full stop) is a line break, which the goals read as a paragraph and every other
 /// cell as a space; other lines are joined directly, with a space only between two ASCII
-/// letters or digits (`city` + `walk`).
+/// letters or digits (`city` + `walk`), unless both are digits (`100.0` + `0`).
 fn cell_text(glyphs: Vec<&Glyph>, left: f64, right: f64) -> String {
     let lines = lines(glyphs);
     let margin = lines.iter().map(Line::x0).fold(f64::INFINITY, f64::min);
@@ -459,7 +459,16 @@ fn cell_text(glyphs: Vec<&Glyph>, left: f64, right: f64) -> String {
             let piece = first_piece_width(&line.glyphs);
             let fitted = (ends_sentence(&text) && room + 0.05 * em >= piece) || room > 8.0 * em;
             let listed = ends_sentence(&text) && starts_paragraph(&line_text);
-            if left_aligned && (indented || fitted || listed) {
+            // A number is only broken where a narrow column cut it (`100.0` + `0`, the rest
+            // right-aligned on the next line): joined directly, not a paragraph or a space.
+            let cut_number = text.ends_with(|ch: char| ch.is_ascii_digit() || ch == '.')
+                && !line_text.is_empty()
+                && line_text
+                    .chars()
+                    .all(|ch| ch.is_ascii_digit() || matches!(ch, '.' | '%'));
+            if cut_number {
+                // Nothing between the pieces.
+            } else if left_aligned && (indented || fitted || listed) {
                 text.push('\n');
             } else if text.ends_with(|ch: char| ch.is_ascii_alphanumeric())
                 && line_text.starts_with(|ch: char| ch.is_ascii_alphanumeric())
