@@ -10,6 +10,7 @@ use jixiao_core::grade::Grade;
 use jixiao_core::model::{Form, FundsSource};
 use jixiao_core::score::{self, Rule, Scorecard};
 use jixiao_core::{Profile, rounding};
+use jixiao_import::Format;
 use jixiao_render::Item;
 use jixiao_render::layout::{self, FundsColumn, IndicatorField, Layout, Role, Value};
 use jixiao_render::xlsx::{self, FIRST_TABLE_ROW, RULE_SCORE_COLUMN};
@@ -440,4 +441,41 @@ fn the_workbook_imports_back_as_the_forms_it_was_made_from() {
     let profile = Profile::builtin("shanghai").unwrap();
     let import = jixiao_import::read_document(&workbook(seed(), &profile));
     assert_imported(&import, seed());
+}
+
+#[test]
+fn the_workbook_saved_as_ods_and_xls_by_libreoffice_imports_back() {
+    if !soffice::available() {
+        return;
+    }
+    let profile = Profile::builtin("shanghai").unwrap();
+    // OpenDocument, the cached results (the printed values) kept: every form as printed.
+    let dir = soffice::scratch_dir("xlsx-ods", soffice::Profile::KeepCached);
+    let input = dir.join("forms.xlsx");
+    std::fs::write(&input, workbook(seed(), &profile)).unwrap();
+    let ods = soffice::read_output(&soffice::convert(&dir, &input, "ods").join("forms.ods"));
+    assert_eq!(jixiao_import::detect(&ods), Some(Format::Workbook));
+    assert_imported(&jixiao_import::read_document(&ods), seed());
+    let _ = std::fs::remove_dir_all(&dir);
+    // Excel 97 (BIFF8), as a unit saves it after LibreOffice recalculated: the formulas' values,
+    // so the one printed total that is not the sum of its scores reads as that sum.
+    let dir = soffice::scratch_dir("xlsx-xls", soffice::Profile::Recalculate);
+    let input = dir.join("forms.xlsx");
+    std::fs::write(&input, workbook(seed(), &profile)).unwrap();
+    let xls = soffice::convert(&dir, &input, "xls:MS Excel 97").join("forms.xls");
+    let xls = soffice::read_output(&xls);
+    assert_eq!(jixiao_import::detect(&xls), Some(Format::Workbook));
+    let mut expected = seed().to_vec();
+    let corrected = expected
+        .iter_mut()
+        .find(|form| form.project == "城管执法监督考核辅助工作")
+        .unwrap();
+    let sum = rounding::sum(
+        std::iter::once(corrected.execution.score.unwrap_or_default())
+            .chain(corrected.indicators.iter().filter_map(|i| i.score)),
+    );
+    assert_ne!(corrected.total.score, Some(sum));
+    corrected.total.score = Some(sum);
+    assert_imported(&jixiao_import::read_document(&xls), &expected);
+    let _ = std::fs::remove_dir_all(&dir);
 }
