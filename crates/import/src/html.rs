@@ -39,6 +39,8 @@ const PRESCAN_BYTES: usize = 1024;
 /// The largest `colspan` and `rowspan` the HTML standard honours.
 const MAX_COLSPAN: usize = 1000;
 const MAX_ROWSPAN: usize = 65534;
+/// The most row spans alive at once in a table; further ones are read as spanning one row.
+const MAX_LIVE_SPANS: usize = 64;
 
 /// Whether the first bytes are a web page: after an optional byte-order mark and whitespace, the
 /// text starts with `<` and holds `<html`, `<!doctype html`, `<table` or `<body`. A text layout
@@ -409,18 +411,20 @@ impl Text {
 
 /// The page as lines of text and tables, in document order.
 fn blocks(root: NodeRef<'_>) -> Vec<Block> {
-    // Layout tables: those holding another table, found in one pass before the page is read.
+    // Layout tables: those holding another table that shows, found in one pass before the page
+    // is read (a table hidden in a cell does not make a form a layout table).
     let mut open_tables = Vec::new();
     let mut layout = HashSet::new();
     walk(root, |step| {
         match step {
+            Step::Open(node) if is_unseen(&node) => return false,
             Step::Open(node) if is_named(&node, "table") => {
                 if let Some(outer) = open_tables.last() {
                     layout.insert(*outer);
                 }
                 open_tables.push(node.id());
             }
-            Step::Close(node) if is_named(&node, "table") => {
+            Step::Close(node) if is_named(&node, "table") && !is_unseen(&node) => {
                 open_tables.pop();
             }
             _ => {}
@@ -523,7 +527,9 @@ fn table(table: NodeRef<'_>) -> Block {
                         rowspan => rowspan,
                     };
                     let to = column.saturating_add(colspan);
-                    if rowspan > 1 {
+                    // Forms have a few live row spans; a cap keeps a page of thousands from
+                    // making every cell rescan them all (beyond it a cell spans one row).
+                    if rowspan > 1 && spans.len() < MAX_LIVE_SPANS {
                         spans.push(Span {
                             from: column,
                             to,
@@ -788,6 +794,33 @@ mod tests {
                     )]
                 }
             ]
+        );
+    }
+
+    #[test]
+    fn a_hidden_table_in_a_cell_does_not_make_a_layout_table() {
+        let page = "<table><tr><td>项目名称</td><td>课题\
+            <div hidden><table><tr><td>隐</td></tr></table></div></td></tr></table>";
+        assert_eq!(grids(page), [vec![row(1, &[(0, "项目名称"), (1, "课题")])]]);
+    }
+
+    #[test]
+    fn row_spans_beyond_the_live_limit_span_one_row() {
+        // Every cell spans the rest of the table: beyond the limit they take one row each.
+        let rows = "<tr><td rowspan=0>x</td></tr>".repeat(MAX_LIVE_SPANS + 2);
+        let grid = grids(&format!("<table>{rows}</table>")).remove(0);
+        assert_eq!(grid.len(), MAX_LIVE_SPANS + 2);
+        assert_eq!(
+            grid[MAX_LIVE_SPANS - 1],
+            row(MAX_LIVE_SPANS, &[(MAX_LIVE_SPANS - 1, "x")])
+        );
+        assert_eq!(
+            grid[MAX_LIVE_SPANS],
+            row(MAX_LIVE_SPANS + 1, &[(MAX_LIVE_SPANS, "x")])
+        );
+        assert_eq!(
+            grid[MAX_LIVE_SPANS + 1],
+            row(MAX_LIVE_SPANS + 2, &[(MAX_LIVE_SPANS, "x")])
         );
     }
 

@@ -54,12 +54,25 @@ pub(super) struct Drawing {
     pub images: usize,
     /// The page's height in points.
     pub height: f64,
+    /// Whether the page drew more glyphs or rules than are kept (see `MAX_GLYPHS`).
+    pub truncated: bool,
 }
+
+/// The most glyphs kept of one page: a form page has a few thousand, and a hostile page that
+/// draws one form object inside another must not exhaust memory.
+pub(super) const MAX_GLYPHS: usize = 200_000;
+
+/// The most ruling lines kept of one page (a form page has a few hundred).
+const MAX_RULES: usize = 50_000;
 
 impl Drawing {
     fn segment(&mut self, start: Point, end: Point) {
         let (dx, dy) = ((end.x - start.x).abs(), (end.y - start.y).abs());
         if !(start.x.is_finite() && start.y.is_finite() && end.x.is_finite() && end.y.is_finite()) {
+            return;
+        }
+        if self.horizontal.len() + self.vertical.len() >= MAX_RULES {
+            self.truncated = true;
             return;
         }
         // Slanted lines are drawings, not rules; 0.5 pt absorbs rounding.
@@ -140,6 +153,10 @@ impl Drawing {
     }
 
     fn glyph(&mut self, glyph: &PdfGlyph<'_>, transform: Affine) {
+        if self.glyphs.len() >= MAX_GLYPHS {
+            self.truncated = true;
+            return;
+        }
         let text = match glyph.as_unicode() {
             Some(BfString::Char(ch)) => ch.to_string(),
             Some(BfString::String(text)) => text,

@@ -18,7 +18,7 @@ use hayro_interpret::{Context, InterpreterCache, InterpreterSettings, interpret_
 
 use crate::cells::Row;
 use crate::parts::Parts;
-use crate::{Import, ImportError};
+use crate::{Import, ImportError, ImportWarning};
 
 /// Whether the first bytes are a PDF: `%PDF-` within the first 1024 bytes (some writers put
 /// junk before it, which readers accept).
@@ -40,10 +40,31 @@ pub fn read_pdf(bytes: &[u8]) -> Import {
     };
     let mut parts = Parts::new();
     let mut unreadable = Vec::new();
+    let mut doubts = Vec::new();
     for (number, page) in pages.into_iter().enumerate() {
         let name = format!("第{}页", number + 1);
         match page {
-            Page::Rows(rows) => parts.push(name, rows),
+            Page::Rows {
+                rows,
+                unmapped,
+                truncated,
+            } => {
+                if unmapped > 0 {
+                    doubts.push((
+                        name.clone(),
+                        format!(
+                            "{unmapped}个字符无法转换为文字（字体缺少Unicode映射），所在单元格可能缺字"
+                        ),
+                    ));
+                }
+                if truncated {
+                    doubts.push((
+                        name.clone(),
+                        format!("页面内容过多，只读取了前{}个字符", device::MAX_GLYPHS),
+                    ));
+                }
+                parts.push(name, rows);
+            }
             Page::NoText { images, unmapped } => {
                 let found = if unmapped > 0 {
                     format!("{unmapped}个字符无法转换为文字（字体缺少Unicode映射）")
@@ -61,6 +82,15 @@ pub fn read_pdf(bytes: &[u8]) -> Import {
     } else {
         parts.read("PDF文档")
     };
+    for (name, message) in doubts {
+        import.warnings.push(ImportWarning {
+            file: None,
+            part: Some(name),
+            line: 1,
+            message,
+            form: None,
+        });
+    }
     // Blank pages between forms are normal; pages of images or unmapped glyphs lose text.
     for (name, found) in unreadable {
         if found == "空白页" && !import.forms.is_empty() {
@@ -83,12 +113,14 @@ pub fn read_pdf(bytes: &[u8]) -> Import {
 
 /// What one page gave.
 enum Page {
-    Rows(Vec<Row<'static>>),
-    /// No glyph with text: a scan, a page of outlines, or a font without Unicode.
-    NoText {
-        images: usize,
+    /// The page's rows; glyphs without Unicode, and whether glyphs beyond the limit were dropped.
+    Rows {
+        rows: Vec<Row<'static>>,
         unmapped: usize,
+        truncated: bool,
     },
+    /// No glyph with text: a scan, a page of outlines, or a font without Unicode.
+    NoText { images: usize, unmapped: usize },
 }
 
 /// Every page of the document as rows, or why it cannot be opened.
@@ -129,7 +161,11 @@ fn pages(bytes: &[u8]) -> Result<Vec<Page>, Box<ImportError>> {
                 unmapped: drawing.unmapped,
             });
         } else {
-            pages.push(Page::Rows(layout::rows(&drawing)));
+            pages.push(Page::Rows {
+                rows: layout::rows(&drawing),
+                unmapped: drawing.unmapped,
+                truncated: drawing.truncated,
+            });
         }
     }
     Ok(pages)
@@ -255,7 +291,7 @@ pub fn page_rows(bytes: &[u8]) -> Result<Vec<Vec<Row<'static>>>, Box<ImportError
     Ok(pages(bytes)?
         .into_iter()
         .map(|page| match page {
-            Page::Rows(rows) => rows,
+            Page::Rows { rows, .. } => rows,
             Page::NoText { .. } => Vec::new(),
         })
         .collect())
