@@ -13,7 +13,8 @@
 //! text in its first row only (`w:vMerge` continuation cells are read as empty), which is how a
 //! table extraction shows it. A cell's paragraphs are joined with `\n`, a tab is `\t`, a line
 //! break `\n`; a table nested in a cell gives its paragraphs to that cell. Deleted text
-//! (`w:delText`), field codes and text boxes are not text of the table.
+//! (`w:delText`), the old place of moved text (`w:moveFrom`), field codes and text boxes are not
+//! text of the table.
 //!
 //! `word/document.xml` is streamed with quick-xml, and namespaces are resolved, so a document
 //! that binds WordprocessingML to another prefix reads the same.
@@ -377,7 +378,10 @@ impl Walker {
         }
         let name = start.local_name();
         match (space, name.as_ref()) {
-            (Space::MarkupCompatibility, b"Fallback") | (Space::Word, b"txbxContent") => {
+            // A fallback repeats its choice, a text box is not the table's, and a tracked move
+            // leaves its text where it went (`w:moveTo`) as well as where it came from.
+            (Space::MarkupCompatibility, b"Fallback")
+            | (Space::Word, b"txbxContent" | b"moveFrom") => {
                 self.skipped = 1;
             }
             (Space::Word, b"tbl") => match &self.table {
@@ -622,7 +626,8 @@ mod tests {
              <w:r><w:t xml:space=\"preserve\">a &amp; </w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c&#x4E00;</w:t></w:r></w:p>\
              <w:p/>\
              <w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"9\"/></w:tcPr><w:p><w:r><w:t>内</w:t></w:r></w:p></w:tc></w:tr></w:tbl>\
-             <w:p><w:del><w:r><w:delText>删</w:delText></w:r></w:del><w:r><w:t>d</w:t></w:r></w:p>\
+             <w:p><w:del><w:r><w:delText>删</w:delText></w:r></w:del><w:r><w:t>d</w:t></w:r>\
+             <w:moveFrom><w:r><w:t>移</w:t></w:r></w:moveFrom></w:p>\
              </w:tc><w:tc><w:p><w:r><w:t>e</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
         );
         assert_eq!(

@@ -11,8 +11,9 @@
 //! Every formula carries the form's printed value as its cached result, so the workbook shows the
 //! form as published (and reads back as the same form) until it is recalculated; where the
 //! printed value is not what the formula computes (the engine's value), the cell gets a note with
-//! both. A printed value the form lacks is cached as the computed one. With an audit, the cells
-//! that findings are about are filled by severity and carry the findings as notes.
+//! both. A value the form did not print is cached as the computed one, with a note saying so.
+//! With an audit, the cells that findings are about are filled by severity and carry the
+//! findings as notes.
 //!
 //! Font: `SimSun` (宋体), the font of Chinese government forms and of Chinese Excel before 2016,
 //! installed with every Chinese Windows and Office for Mac. An xlsx names one font and cannot
@@ -188,9 +189,9 @@ enum Content {
     Value(Value),
     Formula {
         formula: Formula,
-        /// The form's printed value and the computed one, when they differ: the printed value
-        /// is the cached result.
-        differs: Option<(String, String)>,
+        /// What a reader must know of the cached result: the printed value and the computed
+        /// one when they differ (the printed value is cached), or that nothing was printed.
+        note: Option<String>,
     },
 }
 
@@ -280,13 +281,9 @@ impl FormSheet<'_> {
                     sheet.write_blank(row, column, &format)?;
                 }
             }
-            Content::Formula { formula, differs } => {
+            Content::Formula { formula, note } => {
                 sheet.write_formula_with_format(row, column, formula, &format)?;
-                if let Some((printed, computed)) = differs {
-                    note_lines.push(format!(
-                        "原表填报：{printed}；按公式计算为{computed}（重新计算后本格显示计算值）"
-                    ));
-                }
+                note_lines.extend(note);
             }
         }
         for finding in cell
@@ -329,16 +326,25 @@ impl FormSheet<'_> {
             Value::Text(text) if *text == cached => None,
             Value::Number(number) => Some(rounding::two_places(*number)),
             Value::Text(text) => Some(text.clone()),
-            Value::Empty => None,
+            Value::Empty => {
+                // Nothing printed to show: the computed value, said to be one.
+                let note = format!("原表未填报；本格为按公式计算的{cached}");
+                return Content::Formula {
+                    formula: Formula::new(formula).set_result(cached),
+                    note: Some(note),
+                };
+            }
         };
         match printed {
             Some(printed) => Content::Formula {
-                formula: Formula::new(formula).set_result(&printed),
-                differs: Some((printed, cached)),
+                note: Some(format!(
+                    "原表填报：{printed}；按公式计算为{cached}（重新计算后本格显示计算值）"
+                )),
+                formula: Formula::new(formula).set_result(printed),
             },
             None => Content::Formula {
                 formula: Formula::new(formula).set_result(cached),
-                differs: None,
+                note: None,
             },
         }
     }

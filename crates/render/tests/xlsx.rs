@@ -479,3 +479,31 @@ fn the_workbook_saved_as_ods_and_xls_by_libreoffice_imports_back() {
     assert_imported(&jixiao_import::read_document(&xls), &expected);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn formula_cells_note_a_printed_value_that_differs_and_one_that_is_missing() {
+    let profile = Profile::builtin("shanghai").unwrap();
+    let mut form = seed()[3].clone();
+    form.funds.total.rate = None;
+    form.total.score = form.total.score.map(|total| total + Decimal::ONE);
+    let bytes = workbook(std::slice::from_ref(&form), &profile);
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut notes = String::new();
+    for index in 0..archive.len() {
+        let mut file = archive.by_index(index).unwrap();
+        if file.name().unwrap().starts_with("xl/comments") {
+            std::io::Read::read_to_string(&mut file, &mut notes).unwrap();
+        }
+    }
+    // The missing 执行率 is cached as computed (92.06) and says so; the total caches the printed
+    // value and gives the computed one.
+    assert!(
+        notes.contains("原表未填报；本格为按公式计算的92.06"),
+        "{notes}"
+    );
+    let printed = rounding::two_places(form.total.score.unwrap());
+    assert!(
+        notes.contains(&format!("原表填报：{printed}；按公式计算为")),
+        "{notes}"
+    );
+}
