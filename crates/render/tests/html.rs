@@ -2,32 +2,17 @@
 //! findings marked on their cells and linked both ways with the list under the form.
 
 use expect_test::expect_file;
-use jixiao_core::audit::{self, Audit};
+use jixiao_core::audit::Audit;
 use jixiao_core::model::Form;
-use jixiao_core::{Profile, json};
 use jixiao_render::{Item, html};
 
-const SEED_JSON: &str = include_str!("../../../examples/2024-shanghai-cgj-selfeval.json");
+use crate::support::{self, audited_items};
 
+/// The seed forms, each with its audit under the Shanghai profile.
 fn seed() -> (Vec<Form>, Vec<Audit>) {
-    let forms = json::forms_from_str(SEED_JSON).unwrap();
-    let profile = Profile::builtin("shanghai").unwrap();
-    let audits = forms
-        .iter()
-        .map(|form| audit::audit(form, &profile))
-        .collect();
+    let forms = support::seed().to_vec();
+    let audits = support::audits(&forms);
     (forms, audits)
-}
-
-fn items<'a>(forms: &'a [Form], audits: &'a [Audit]) -> Vec<Item<'a>> {
-    forms
-        .iter()
-        .zip(audits)
-        .map(|(form, audit)| Item {
-            form,
-            audit: Some(audit),
-        })
-        .collect()
 }
 
 /// The test's own escaping, to check the renderer's.
@@ -92,7 +77,7 @@ fn runs<K: PartialEq + Clone>(keys: impl IntoIterator<Item = K>) -> Vec<(K, usiz
 #[test]
 fn one_section_per_form_in_one_self_contained_page() {
     let (forms, audits) = seed();
-    let page = html::document(&items(&forms, &audits));
+    let page = html::document(&audited_items(&forms, &audits));
     assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
     assert_eq!(page.matches("<section class=\"form\"").count(), forms.len());
     assert_eq!(
@@ -123,7 +108,7 @@ fn one_section_per_form_in_one_self_contained_page() {
 #[test]
 fn level_labels_span_their_groups() {
     let (forms, audits) = seed();
-    let page = html::document(&items(&forms, &audits));
+    let page = html::document(&audited_items(&forms, &audits));
     for (index, form) in forms.iter().enumerate() {
         let section = section(&page, index + 1);
         let shown = |class| -> Vec<(String, usize)> {
@@ -149,7 +134,7 @@ fn level_labels_span_their_groups() {
 #[test]
 fn every_value_of_every_form_appears_escaped() {
     let (forms, audits) = seed();
-    let page = html::document(&items(&forms, &audits));
+    let page = html::document(&audited_items(&forms, &audits));
     let mut n_escaped = 0;
     for (index, form) in forms.iter().enumerate() {
         let section = section(&page, index + 1);
@@ -223,7 +208,7 @@ fn text_that_looks_like_markup_is_escaped() {
 fn the_overstated_score_is_an_error_linked_to_its_finding() {
     let (forms, audits) = seed();
     let number = 15;
-    let page = html::document(&items(&forms, &audits));
+    let page = html::document(&audited_items(&forms, &audits));
     let section = section(&page, number);
     assert!(section.contains("城管执法普法宣传"));
     let row_start = section.find("制作、发放宣传资料数量").unwrap();
@@ -256,7 +241,7 @@ fn the_overstated_score_is_an_error_linked_to_its_finding() {
 #[test]
 fn every_finding_is_listed_and_every_marker_has_its_finding() {
     let (forms, audits) = seed();
-    let page = html::document(&items(&forms, &audits));
+    let page = html::document(&audited_items(&forms, &audits));
     for (index, audit) in audits.iter().enumerate() {
         let number = index + 1;
         let section = section(&page, number);

@@ -1,14 +1,14 @@
 //! The audit report: its summary says what the audits say, every finding is in the table, every
 //! form is drawn, and forms with errors carry the error badge.
 
-use jixiao_core::audit::{self, Audit};
+use jixiao_core::audit::Audit;
 use jixiao_core::grade::Grade;
 use jixiao_core::model::Form;
-use jixiao_core::{Profile, Severity, json};
+use jixiao_core::{Profile, Severity};
 use jixiao_render::{Item, report};
 use rust_decimal::Decimal;
 
-const SEED_JSON: &str = include_str!("../../../examples/2024-shanghai-cgj-selfeval.json");
+use crate::support::{self, audited_items};
 
 struct Seed {
     forms: Vec<Form>,
@@ -17,30 +17,18 @@ struct Seed {
 }
 
 fn seed() -> Seed {
-    let forms = json::forms_from_str(SEED_JSON).unwrap();
-    let profile = Profile::builtin("shanghai").unwrap();
-    let audits = forms
-        .iter()
-        .map(|form| audit::audit(form, &profile))
-        .collect();
+    let forms = support::seed().to_vec();
+    let audits = support::audits(&forms);
     Seed {
         forms,
         audits,
-        profile,
+        // The profile support::audits audits under.
+        profile: Profile::builtin("shanghai").unwrap(),
     }
 }
 
 fn page(seed: &Seed) -> String {
-    let items: Vec<Item<'_>> = seed
-        .forms
-        .iter()
-        .zip(&seed.audits)
-        .map(|(form, audit)| Item {
-            form,
-            audit: Some(audit),
-        })
-        .collect();
-    report::document(&items, &seed.profile)
+    report::document(&audited_items(&seed.forms, &seed.audits), &seed.profile)
 }
 
 /// The value the summary shows under `data-summary="key"`.

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use jixiao_core::workflow::{OrgId, OrgKind, Role, State};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteRow, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row, Sqlite};
 
@@ -256,6 +256,25 @@ async fn org_kind(tx: &mut sqlx::SqliteConnection, id: OrgId) -> Result<Option<O
     Ok(kind.as_deref().and_then(OrgKind::parse))
 }
 
+/// Binds a form's summary columns (year … warnings), in the order the INSERT and the UPDATE of
+/// `forms` name them.
+fn bind_summary<'q>(
+    query: sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>,
+    summary: &'q Summary,
+) -> sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>> {
+    query
+        .bind(summary.year)
+        .bind(&summary.project)
+        .bind(&summary.budget)
+        .bind(&summary.executed)
+        .bind(&summary.reported_total)
+        .bind(&summary.reported_grade)
+        .bind(&summary.rule_total)
+        .bind(&summary.rule_grade)
+        .bind(summary.errors)
+        .bind(summary.warnings)
+}
+
 async fn insert_form(
     tx: &mut sqlx::SqliteConnection,
     unit: OrgId,
@@ -266,28 +285,19 @@ async fn insert_form(
     if org_kind(tx, unit).await? != Some(OrgKind::Unit) {
         return Err(StoreError::Invalid("表单须属于一个实施单位".to_owned()));
     }
-    let id = sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO forms (unit, state, version, year, project, budget, executed, \
          reported_total, reported_grade, rule_total, rule_grade, errors, warnings, \
          created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(unit)
-    .bind(State::Draft.as_str())
-    .bind(summary.year)
-    .bind(&summary.project)
-    .bind(&summary.budget)
-    .bind(&summary.executed)
-    .bind(&summary.reported_total)
-    .bind(&summary.reported_grade)
-    .bind(&summary.rule_total)
-    .bind(&summary.rule_grade)
-    .bind(summary.errors)
-    .bind(summary.warnings)
-    .bind(at)
-    .bind(at)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .bind(State::Draft.as_str());
+    let id = bind_summary(insert, summary)
+        .bind(at)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
     insert_version(tx, id, 1, version, at).await?;
     insert_action(
         tx,
@@ -658,28 +668,19 @@ impl Store for SqliteStore {
         let summary = &version.summary;
         let (_turn, mut tx) = self.write().await?;
         // The conditional update comes first: it takes the write lock and checks the version.
-        let updated = sqlx::query(
+        let update = sqlx::query(
             "UPDATE forms SET version = version + 1, year = ?, project = ?, budget = ?, \
              executed = ?, reported_total = ?, reported_grade = ?, rule_total = ?, \
              rule_grade = ?, errors = ?, warnings = ?, updated_at = ? \
              WHERE id = ? AND version = ?",
-        )
-        .bind(summary.year)
-        .bind(&summary.project)
-        .bind(&summary.budget)
-        .bind(&summary.executed)
-        .bind(&summary.reported_total)
-        .bind(&summary.reported_grade)
-        .bind(&summary.rule_total)
-        .bind(&summary.rule_grade)
-        .bind(summary.errors)
-        .bind(summary.warnings)
-        .bind(at)
-        .bind(id)
-        .bind(expected)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        );
+        let updated = bind_summary(update, summary)
+            .bind(at)
+            .bind(id)
+            .bind(expected)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if updated == 0 {
             let current = form_in(&mut tx, id).await?;
             return Err(StoreError::Stale {

@@ -27,6 +27,7 @@ use super::{
 use crate::App;
 use crate::api::{self, CommentBody, TransitionBody};
 use crate::diff;
+use crate::error::ApiResult;
 use crate::service;
 
 #[derive(Deserialize, Default)]
@@ -523,29 +524,16 @@ pub(crate) async fn transition<S: Store + Clone>(
         transition: form.transition.clone(),
         comment: Some(form.comment.clone()),
     };
-    match api::transition(
+    let written = api::transition(
         State(app.clone()),
         viewer.caller.clone(),
         Path(id),
         Json(body),
     )
     .await
-    {
-        Ok(_) => Ok(see_other(&format!("/forms/{id}?done={}", form.transition))),
-        Err(error) if error.status == StatusCode::NOT_FOUND => {
-            Err(PageError::not_found().seen_by(&viewer))
-        }
-        Err(error) => {
-            let failed = Failed {
-                status: error.status,
-                message: error.message,
-                comment: form.comment,
-            };
-            render(&app, &viewer, id, &DetailQuery::default(), Some(failed))
-                .await
-                .map_err(|error| error.seen_by(&viewer))
-        }
-    }
+    .map(drop);
+    let done = format!("/forms/{id}?done={}", form.transition);
+    answer_write(&app, &viewer, id, written, &done, form.comment).await
 }
 
 #[derive(Deserialize, Default)]
@@ -566,27 +554,43 @@ pub(crate) async fn comment<S: Store + Clone>(
     let body = CommentBody {
         body: form.body.clone(),
     };
-    match api::add_comment(
+    let written = api::add_comment(
         State(app.clone()),
         viewer.caller.clone(),
         Path(id),
         Json(body),
     )
     .await
-    {
-        Ok(_) => Ok(see_other(&format!("/forms/{id}?done=comment#comments"))),
+    .map(drop);
+    let done = format!("/forms/{id}?done=comment#comments");
+    answer_write(&app, &viewer, id, written, &done, String::new()).await
+}
+
+/// The answer to a write posted from the form page: on to `done`; a form the viewer may not see
+/// is a 404 page; any other refusal shows the form page again with the message and the comment
+/// the viewer had typed.
+async fn answer_write<S: Store + Clone>(
+    app: &App<S>,
+    viewer: &Viewer,
+    id: i64,
+    written: ApiResult<()>,
+    done: &str,
+    comment: String,
+) -> PageResult {
+    match written {
+        Ok(()) => Ok(see_other(done)),
         Err(error) if error.status == StatusCode::NOT_FOUND => {
-            Err(PageError::not_found().seen_by(&viewer))
+            Err(PageError::not_found().seen_by(viewer))
         }
         Err(error) => {
             let failed = Failed {
                 status: error.status,
                 message: error.message,
-                comment: String::new(),
+                comment,
             };
-            render(&app, &viewer, id, &DetailQuery::default(), Some(failed))
+            render(app, viewer, id, &DetailQuery::default(), Some(failed))
                 .await
-                .map_err(|error| error.seen_by(&viewer))
+                .map_err(|error| error.seen_by(viewer))
         }
     }
 }
