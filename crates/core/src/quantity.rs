@@ -155,6 +155,9 @@ pub fn read_against(target: Option<Target>, actual: &str) -> Reading {
 
 /// Reads a quantitative target: an operator (symbol or word), a number, and an optional unit.
 pub fn parse_target(text: &str) -> Option<Target> {
+    if starts_with_plain_word(text) {
+        return None;
+    }
     let folded = fold(text);
     let (op, rest) = split_op(&folded)?;
     let (value, unit) = split_number(rest)?;
@@ -167,6 +170,9 @@ pub fn parse_target(text: &str) -> Option<Target> {
 
 /// Reads an actual: a number and an optional unit; an operator in front (`≥90%`) is ignored.
 pub fn parse_amount(text: &str) -> Option<Amount> {
+    if starts_with_plain_word(text) {
+        return None;
+    }
     let folded = fold(text);
     let rest = split_op(&folded).map_or(&*folded, |(_, rest)| rest);
     let (value, unit) = split_number(rest)?;
@@ -174,6 +180,20 @@ pub fn parse_amount(text: &str) -> Option<Amount> {
         value,
         unit: unit_of(unit)?,
     })
+}
+
+/// Whether `text` starts with a Chinese character that begins no operator word (`及时`,
+/// `达成指标`): then it is no quantity, whatever follows. Folding never changes such a
+/// character, so this spares folding the qualitative targets and actuals.
+fn starts_with_plain_word(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|first| matches!(first, '\u{4E00}'..='\u{9FFF}') && !begins_op_word(first))
+}
+
+/// The first characters of `OP_WORDS`.
+fn begins_op_word(ch: char) -> bool {
+    matches!(ch, '大' | '小' | '不' | '至' | '高' | '低' | '等')
 }
 
 /// Folds the spellings forms use into one: full-width digits, letters and brackets to ASCII,
@@ -196,7 +216,7 @@ pub fn fold(text: &str) -> Cow<'_, str> {
         };
         let next = chars.peek().copied();
         match folded {
-            c if c.is_whitespace() => {}
+            c if is_space(c) => {}
             '>' | '<' if matches!(next, Some('=' | '＝')) => {
                 out.push(if folded == '>' { '≥' } else { '≤' });
                 chars.next();
@@ -245,7 +265,26 @@ fn needs_folding(ch: char) -> bool {
     matches!(
         ch,
         '\u{FF01}'..='\u{FF5E}' | '═' | '≧' | '⩾' | '≦' | '⩽' | ',' | '>' | '<'
-    ) || ch.is_whitespace()
+    ) || is_space(ch)
+}
+
+/// `char::is_whitespace` (Unicode White_Space) without its table lookup, which costs more than
+/// the rest of reading a short target.
+fn is_space(ch: char) -> bool {
+    matches!(
+        ch,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+    )
 }
 
 fn fold_digit(ch: char) -> Option<u32> {
@@ -268,10 +307,37 @@ pub fn contains(text: &str, needle: &str) -> bool {
         .any(|window| window[0] == first && &window[1..] == rest)
 }
 
+/// Whether two texts are equal, comparing short ones (most labels on a form are 12–15 bytes)
+/// in two 8-byte words instead of calling `memcmp`.
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |bytes: &[u8], at: usize| -> u64 {
+        let mut word = [0; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_ne_bytes(word)
+    };
+    match a.len() {
+        // The two words overlap for lengths below 16; together they cover every byte.
+        8..=16 => word(a, 0) == word(b, 0) && word(a, a.len() - 8) == word(b, b.len() - 8),
+        // Longer texts usually differ in their first or last words: compare those first.
+        17.. if word(a, 0) != word(b, 0) || word(a, a.len() - 8) != word(b, b.len() - 8) => false,
+        _ => a == b,
+    }
+}
+
 /// Whether `text` is empty or white space only: `text.trim().is_empty()`, looking at one character
 /// of a text that is not.
 pub(crate) fn is_blank(text: &str) -> bool {
-    text.chars().all(char::is_whitespace)
+    // Every white space character is ASCII or starts with one of these bytes (U+0085, U+00A0,
+    // U+1680, U+2000–205F, U+3000): any other first byte decides at once.
+    match text.as_bytes().first() {
+        None => true,
+        Some(b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3) => text.chars().all(is_space),
+        Some(_) => false,
+    }
 }
 
 /// Operator words, longest first so that `大于等于` wins over `大于`.
@@ -307,7 +373,7 @@ fn split_op(folded: &str) -> Option<(Op, &str)> {
         '=' => Op::Eq,
         '>' => Op::Gt,
         '<' => Op::Lt,
-        '大' | '小' | '不' | '至' | '高' | '低' | '等' => return split_op_word(folded),
+        ch if begins_op_word(ch) => return split_op_word(folded),
         _ => return None,
     };
     Some((symbol, &folded[first.len_utf8()..]))
@@ -320,18 +386,46 @@ fn split_op_word(folded: &str) -> Option<(Op, &str)> {
 }
 
 /// Splits a leading decimal number from the rest; the number keeps its written scale.
+/// One pass reads the digits as it finds the number's end; anything unusual (a second point,
+/// more digits than 64 bits hold) is left to `parse_decimal`.
 fn split_number(text: &str) -> Option<(Decimal, &str)> {
     let bytes = text.as_bytes();
     if !bytes.first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    let end = bytes
-        .iter()
-        .position(|byte| !(byte.is_ascii_digit() || *byte == b'.'))
-        .unwrap_or(bytes.len());
+    let mut mantissa: u64 = 0;
+    let mut point = None;
+    let mut plain = true;
+    let mut end = bytes.len();
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => match mantissa
+                .checked_mul(10)
+                .and_then(|m| m.checked_add(u64::from(byte - b'0')))
+            {
+                Some(next) => mantissa = next,
+                None => plain = false,
+            },
+            b'.' if point.is_none() => point = Some(at),
+            b'.' => plain = false,
+            _ => {
+                end = at;
+                break;
+            }
+        }
+    }
+    let rest = &text[end..];
     let number = &text[..end];
     let number = number.strip_suffix('.').unwrap_or(number);
-    Some((parse_decimal(number)?, &text[end..]))
+    // A trailing point is not part of the number (`66.` is 66).
+    let scale = point.map_or(0, |at| number.len().saturating_sub(at + 1));
+    match u32::try_from(scale) {
+        Ok(scale @ 0..=28) if plain => Some((
+            Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale),
+            rest,
+        )),
+        _ => Some((parse_decimal(number)?, rest)),
+    }
 }
 
 /// Reads ASCII digits with at most one point, keeping the written scale (`5.00` has scale 2).
@@ -376,6 +470,10 @@ fn unit_of(rest: &str) -> Option<Unit> {
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
         .unwrap_or(rest);
+    // The units forms print most hold neither digits nor operators: no need to look for them.
+    if let Some(unit) = common_unit(inner) {
+        return Some(Cow::Borrowed(unit));
+    }
     if inner
         .chars()
         .any(|c| c.is_ascii_digit() || matches!(c, '(' | ')' | '=' | '≥' | '≤' | '<' | '>'))
@@ -551,6 +649,64 @@ mod tests {
             Some(Attainment::NotAchieved)
         );
         assert_eq!(Attainment::parse("良好"), None);
+    }
+
+    #[test]
+    fn numbers_keep_their_scale_and_leave_the_rest() {
+        fn split(text: &str) -> Option<(String, &str)> {
+            split_number(text).map(|(value, rest)| (value.to_string(), rest))
+        }
+        assert_eq!(split("120.00(天)"), Some(("120.00".into(), "(天)")));
+        assert_eq!(split("66."), Some(("66".into(), "")));
+        assert_eq!(split("1.2.个"), Some(("1.2".into(), "个")));
+        assert_eq!(split("1..2"), None);
+        assert_eq!(split("1.2.3"), None);
+        assert_eq!(split("0.0625%"), Some(("0.0625".into(), "%")));
+        assert_eq!(
+            split("12345678901234567890123.5份"),
+            Some(("12345678901234567890123.5".into(), "份"))
+        );
+        assert_eq!(split(".5"), None);
+        assert_eq!(split("天"), None);
+    }
+
+    #[test]
+    fn every_operator_word_is_looked_up() {
+        for (word, _) in OP_WORDS {
+            let first = word.chars().next().unwrap();
+            assert!(!starts_with_plain_word(word), "{word}");
+            assert!(first.is_ascii() || !first.is_alphabetic() || begins_op_word(first));
+        }
+    }
+
+    #[test]
+    fn same_text_is_equality() {
+        for len in 0..40 {
+            let text: String = (0..len)
+                .map(|at| char::from(b'a' + (at % 26) as u8))
+                .collect();
+            assert!(same_text(&text, &text.clone()));
+            assert!(!same_text(&text, &format!("{text}x")));
+            for at in 0..len {
+                let mut other = text.clone().into_bytes();
+                other[at] = b'Z';
+                let other = String::from_utf8(other).unwrap();
+                assert!(!same_text(&text, &other), "{len} {at}");
+            }
+        }
+        assert!(same_text("满意度指标", "满意度指标"));
+        assert!(!same_text("产出指标", "效益指标"));
+    }
+
+    #[test]
+    fn white_space_is_unicode_white_space() {
+        for ch in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_space(ch), ch.is_whitespace(), "U+{:04X}", ch as u32);
+            let text = format!("{ch}x");
+            assert_eq!(is_blank(&text[..ch.len_utf8()]), ch.is_whitespace());
+        }
+        assert!(is_blank(""));
+        assert!(!is_blank(" \u{3000}实际"));
     }
 
     #[test]

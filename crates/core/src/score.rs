@@ -465,6 +465,10 @@ fn deviation(target: &Target, actual: Decimal) -> Option<Decimal> {
     if target.op.direction() == Direction::Reverse || !is_positive(target.value) {
         return None;
     }
+    if decimal::order(actual, target.value).is_eq() {
+        // Most targets are met exactly: no division (the costliest decimal operation) for 0.
+        return Some(Decimal::ZERO);
+    }
     actual
         .saturating_sub(target.value)
         .checked_div(target.value)

@@ -3,7 +3,7 @@
 use jixiao_core::grade::Grade;
 use jixiao_core::model::{Execution, Form, Funds, FundsRow, Goals, Indicator, Total};
 use jixiao_core::score::{self, Rule};
-use jixiao_core::{audit, rounding};
+use jixiao_core::{audit, quantity, rounding};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -243,5 +243,12 @@ proptest! {
         if rounded.scale() <= 2 && rounded.abs() < Decimal::from(10i64.pow(18)) {
             prop_assert_eq!(rounding::two_places(value), format!("{rounded:.2}"));
         }
+    }
+
+    #[test]
+    fn contains_agrees_with_str_contains(
+        text in "[执行率预算实际a1 ]{0,12}", needle in "[执行率预算实际a1 ]{0,4}",
+    ) {
+        prop_assert_eq!(quantity::contains(&text, &needle), text.contains(needle.as_str()));
     }
 }

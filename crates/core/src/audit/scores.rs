@@ -323,7 +323,10 @@ fn stated_actual(note: &str) -> Option<Decimal> {
     if !quantity::contains(note, "实际") {
         return None;
     }
-    let folded = quantity::fold(note);
+    // Only what follows the first `实` can hold the number; folding leaves `实` in place, so
+    // the rest of a long note need not be folded.
+    let from = note.find('实').unwrap_or_default();
+    let folded = quantity::fold(&note[from..]);
     let mut rest: &str = &folded;
     while let Some(at) = rest.find("实际") {
         rest = &rest[at + "实际".len()..];

@@ -1,16 +1,13 @@
 //! Checks of the indicator tree as a whole (财预〔2020〕10号 framework): `level1-weights`,
 //! `level1-missing`, `level-pair`, `execution-as-indicator`, `duplicate-indicator`.
 
-use std::collections::BTreeMap;
-
-use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::Ctx;
 use crate::decimal;
 use crate::finding::{Code, Place};
-use crate::quantity;
-use crate::rounding::two_places;
+use crate::quantity::{self, same_text};
+use crate::rounding::{self, two_places};
 
 /// The three level-1 groups every form must have.
 const REQUIRED_LEVEL1: [&str; 3] = ["产出指标", "效益指标", "满意度指标"];
@@ -24,17 +21,16 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
 }
 
 fn level1_weights(ctx: &mut Ctx<'_>) {
-    if ctx.profile.level1_weights.is_empty() {
-        return;
-    }
-    let mut sums: BTreeMap<&str, Decimal> = BTreeMap::new();
-    for indicator in &ctx.form.indicators {
-        let sum = sums.entry(indicator.level1.as_str()).or_default();
-        *sum = sum.saturating_add(indicator.weight.unwrap_or_default());
-    }
     let profile = ctx.profile;
     for (level1, default) in &profile.level1_weights {
-        let sum = sums.get(level1.as_str()).copied().unwrap_or_default();
+        // A few groups against a few dozen rows: a scan per group beats a map of sums.
+        let sum = rounding::sum(
+            ctx.form
+                .indicators
+                .iter()
+                .filter(|indicator| same_text(&indicator.level1, level1))
+                .map(|indicator| indicator.weight.unwrap_or_default()),
+        );
         if !decimal::order(sum, *default).is_eq() {
             let (reported, expected) = (two_places(sum), two_places(*default));
             let message = [
@@ -58,11 +54,10 @@ fn level1_weights(ctx: &mut Ctx<'_>) {
 
 fn level1_missing(ctx: &mut Ctx<'_>) {
     for level1 in REQUIRED_LEVEL1 {
-        if !ctx
-            .form
-            .indicators
+        let indicators = &ctx.form.indicators;
+        if !indicators
             .iter()
-            .any(|indicator| indicator.level1 == level1)
+            .any(|indicator| same_text(&indicator.level1, level1))
         {
             ctx.push(
                 Code::Level1Missing,
@@ -77,22 +72,31 @@ fn level1_missing(ctx: &mut Ctx<'_>) {
 
 /// `level-pair`: each level-2 belongs to its level-1 (reported once per group, at its first row).
 fn level_pair(ctx: &mut Ctx<'_>) {
-    let mut seen = Vec::new();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
     for (index, indicator) in ctx.form.indicators.iter().enumerate() {
         let pair = (indicator.level1.as_str(), indicator.level2.as_str());
+        let same_pair =
+            |other: &(&str, &str)| same_text(other.0, pair.0) && same_text(other.1, pair.1);
         // Groups are contiguous: most rows repeat the pair of the row above.
-        if seen.last() == Some(&pair) || seen.contains(&pair) {
+        if seen.last().is_some_and(same_pair) || seen.iter().any(same_pair) {
             continue;
         }
         seen.push(pair);
-        let message = match ctx.profile.levels.get(&indicator.level1) {
+        let allowed = ctx
+            .profile
+            .levels
+            .iter()
+            .find(|(level1, _)| same_text(level1, pair.0));
+        let message = match allowed {
             None => format!("一级指标“{}”不是规定的一级指标", indicator.level1),
-            Some(allowed) if !allowed.contains(&indicator.level2) => format!(
-                "二级指标“{}”不属于一级指标“{}”（应为{}）",
-                indicator.level2,
-                indicator.level1,
-                allowed.join("、")
-            ),
+            Some((_, allowed)) if !allowed.iter().any(|level2| same_text(level2, pair.1)) => {
+                format!(
+                    "二级指标“{}”不属于一级指标“{}”（应为{}）",
+                    indicator.level2,
+                    indicator.level1,
+                    allowed.join("、")
+                )
+            }
             Some(_) => continue,
         };
         let reported = format!("{}/{}", indicator.level1, indicator.level2);
