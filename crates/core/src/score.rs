@@ -62,8 +62,6 @@ pub enum Rule {
         formula: Formula,
         /// Whether the target was reached.
         met: bool,
-        /// 偏离度 (a−t)/t for positive and exact targets above 0.
-        deviation: Option<Decimal>,
     },
     /// A band the score must lie in: a qualitative grade, or a missed reverse target scored by hand.
     Band {
@@ -244,7 +242,6 @@ fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Pro
         score,
         formula,
         met,
-        deviation: deviation(target, a),
     };
     let full = || {
         computed(
@@ -460,16 +457,13 @@ impl fmt::Display for Formula {
     }
 }
 
-/// 偏离度 (a−t)/t of a positive or exact target above 0.
-fn deviation(target: &Target, actual: Decimal) -> Option<Decimal> {
+/// 偏离度 (a−t)/t of a positive or exact target above 0, the actual counted from 0.
+pub fn deviation(target: &Target, actual: Decimal) -> Option<Decimal> {
     if target.op.direction() == Direction::Reverse || !is_positive(target.value) {
         return None;
     }
-    if decimal::order(actual, target.value).is_eq() {
-        // Most targets are met exactly: no division (the costliest decimal operation) for 0.
-        return Some(Decimal::ZERO);
-    }
     actual
+        .max(Decimal::ZERO)
         .saturating_sub(target.value)
         .checked_div(target.value)
 }

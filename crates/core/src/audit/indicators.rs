@@ -153,7 +153,7 @@ fn vague_target(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place) {
             .profile
             .vague_words
             .iter()
-            .any(|word| word.as_str() == folded)
+            .any(|word| quantity::same_text(word, &folded))
     {
         return;
     }

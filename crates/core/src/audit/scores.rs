@@ -10,7 +10,7 @@ use crate::finding::{Code, Place, Severity};
 use crate::model::Indicator;
 use crate::quantity::{self, Attainment, Direction, Reading};
 use crate::rounding::{plain, push_plain, push_two_places, two_places};
-use crate::score::{Formula, IndicatorRule, Rule, below_high};
+use crate::score::{self, Formula, IndicatorRule, Rule, below_high};
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
     for (index, indicator) in ctx.form.indicators.iter().enumerate() {
@@ -166,19 +166,25 @@ fn overachieved(
     rule: &IndicatorRule,
     place: Place,
 ) -> Option<Decimal> {
-    let Rule::Computed {
-        deviation: Some(deviation),
-        ..
-    } = rule.rule
+    let (Rule::Computed { .. }, Reading::Quantitative { target, actual }) =
+        (&rule.rule, &rule.reading)
     else {
         return None;
     };
-    if lt(deviation, ctx.profile.overachieve_threshold) {
+    let threshold = ctx.profile.overachieve_threshold;
+    // The threshold is above 0, so only an actual above its target can reach it; and for t > 0,
+    // (a−t)/t < θ ⇔ a−t < θ·t, a multiplication instead of a division for most indicators.
+    if !gt(actual.value, target.value)
+        || threshold
+            .checked_mul(target.value)
+            .is_some_and(|bar| is_positive(target.value) && lt(actual.value - target.value, bar))
+    {
         return None;
     }
-    let Reading::Quantitative { target, actual } = &rule.reading else {
+    let deviation = score::deviation(target, actual.value)?;
+    if lt(deviation, threshold) {
         return None;
-    };
+    }
     let mut message = String::with_capacity(128);
     message.push_str("实际");
     push_plain(&mut message, actual.value);
@@ -332,7 +338,7 @@ fn stated_actual(note: &str) -> Option<Decimal> {
         rest = &rest[at + "实际".len()..];
         let clause_end = rest
             .char_indices()
-            .find(|(_, c)| "。；;，,".contains(*c))
+            .find(|(_, c)| matches!(c, '。' | '；' | ';' | '，' | ','))
             .map_or(rest.len(), |(idx, _)| idx);
         let clause = &rest[..clause_end];
         let digits_at = clause
