@@ -14,8 +14,37 @@ pub(crate) fn order(a: Decimal, b: Decimal) -> Ordering {
         // Same scale: the values are mantissa × the same power of ten.
         a.mantissa().cmp(&b.mantissa())
     } else {
-        a.cmp(&b)
+        order_across_scales(a, b)
     }
+}
+
+/// `order` of two scales, as an actual `98.00` and its target `90` are: the mantissa of the
+/// smaller scale is brought to the larger one. Out of line, so that the common case stays small.
+#[inline(never)]
+fn order_across_scales(a: Decimal, b: Decimal) -> Ordering {
+    // A mantissa is below 2^96 and 10^9 below 2^30: the product cannot overflow an i128.
+    const POWERS_OF_TEN: [i128; 10] = [
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        10_000_000,
+        100_000_000,
+        1_000_000_000,
+    ];
+    let (a_scale, b_scale) = (a.scale(), b.scale());
+    let power = |places: u32| POWERS_OF_TEN.get(places as usize).copied();
+    if a_scale < b_scale {
+        if let Some(power) = power(b_scale - a_scale) {
+            return (a.mantissa() * power).cmp(&b.mantissa());
+        }
+    } else if let Some(power) = power(a_scale - b_scale) {
+        return a.mantissa().cmp(&(b.mantissa() * power));
+    }
+    a.cmp(&b)
 }
 
 /// `a < b`.
@@ -73,6 +102,12 @@ mod tests {
             "-0.01",
             "99.99",
             "100",
+            "0.5",
+            "-12.345",
+            "12.3450",
+            "1.000000001",
+            "0.0000000001",
+            "7922816251426433759354395033.5",
             "0.0000000000000000000000000001",
             "79228162514264337593543950335",
             "-79228162514264337593543950335",

@@ -157,6 +157,13 @@ pub fn read_against(target: Option<Target>, actual: &str) -> Reading {
 
 /// Reads a quantitative target: an operator (symbol or word), a number, and an optional unit.
 pub fn parse_target(text: &str) -> Option<Target> {
+    match read_plain(text) {
+        Some((op, value, unit)) => op.map(|op| Target { op, value, unit }),
+        None => target_by_folding(text),
+    }
+}
+
+fn target_by_folding(text: &str) -> Option<Target> {
     if starts_with_plain_word(text) {
         return None;
     }
@@ -172,6 +179,13 @@ pub fn parse_target(text: &str) -> Option<Target> {
 
 /// Reads an actual: a number and an optional unit; an operator in front (`≥90%`) is ignored.
 pub fn parse_amount(text: &str) -> Option<Amount> {
+    match read_plain(text) {
+        Some((_, value, unit)) => Some(Amount { value, unit }),
+        None => amount_by_folding(text),
+    }
+}
+
+fn amount_by_folding(text: &str) -> Option<Amount> {
     if starts_with_plain_word(text) {
         return None;
     }
@@ -182,6 +196,40 @@ pub fn parse_amount(text: &str) -> Option<Amount> {
         value,
         unit: unit_of(unit)?,
     })
+}
+
+/// Reads the spelling jixiao writes and most forms print (`≥120(天)`, `=100.00(%)`, `98.00(%)`,
+/// `5`) in one pass, without folding: an operator symbol or none, digits with at most one point,
+/// and a common unit in ASCII brackets, bare, or none. Nothing in such a text folds, so the
+/// general reading would give the same; anything else (`None`) is left to it.
+fn read_plain(text: &str) -> Option<(Option<Op>, Decimal, Unit)> {
+    let (op, rest) = match text.as_bytes().first()? {
+        b'0'..=b'9' => (None, text),
+        b'=' => (Some(Op::Eq), &text[1..]),
+        b'>' => (Some(Op::Gt), &text[1..]),
+        b'<' => (Some(Op::Lt), &text[1..]),
+        _ => match text.chars().next()? {
+            '≥' => (Some(Op::Ge), &text['≥'.len_utf8()..]),
+            '≤' => (Some(Op::Le), &text['≤'.len_utf8()..]),
+            _ => return None,
+        },
+    };
+    let end = rest
+        .bytes()
+        .position(|byte| !(byte.is_ascii_digit() || byte == b'.'))
+        .unwrap_or(rest.len());
+    let number = &rest[..end];
+    // `split_number` drops a trailing point and reads the rest from the first character on.
+    if !number.starts_with(|c: char| c.is_ascii_digit()) || number.ends_with('.') {
+        return None;
+    }
+    let unit = &rest[end..];
+    let unit = unit
+        .strip_prefix('(')
+        .and_then(|unit| unit.strip_suffix(')'))
+        .unwrap_or(unit);
+    let unit = common_unit(unit)?;
+    Some((op, parse_decimal(number)?, Cow::Borrowed(unit)))
 }
 
 /// Whether `text` starts with a Chinese character that begins no operator word (`及时`,
@@ -234,41 +282,68 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `text.chars().any(needs_folding)`, a character per step by its first byte: the ASCII it folds
-/// is decided at once, and only characters in U+0080–00FF, U+1000–1FFF, U+2000–2FFF, U+3000–3FFF
-/// and U+F000–FFFF, where the others it folds live, are decoded. Every text is read this way at
-/// least once, so Chinese text (U+4E00–9FFF) is skipped three bytes at a time.
+/// Whether `fold` may change `text`: a character per step by its first byte, without decoding;
+/// the characters it folds are told by their UTF-8 bytes. Every text is read this way at least
+/// once, so Chinese text (U+4E00–9FFF) is skipped three bytes at a time.
 fn any_needs_folding(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
-        at += match byte {
-            b'\t'..=b'\r' | b' ' | b',' | b'<' | b'>' => return true,
-            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
-                let Some(ch) = text[at..].chars().next() else {
-                    return false;
-                };
-                if needs_folding(ch) {
-                    return true;
-                }
-                ch.len_utf8()
+        // ASCII, most of a target's bytes, by a table: one load and one test.
+        if byte < 0x80 {
+            if FOLDED_ASCII[usize::from(byte)] {
+                return true;
             }
-            0x00..=0x7F => 1,
-            0xF0..=0xFF => 4,
+            at += 1;
+            continue;
+        }
+        let next = |ahead: usize| bytes.get(at + ahead).copied().unwrap_or_default();
+        at += match byte {
+            // U+0085, U+00A0.
+            0xC2 if matches!(next(1), 0x85 | 0xA0) => return true,
+            0x80..=0xDF => 2,
+            // U+1680.
+            0xE1 if (next(1), next(2)) == (0x9A, 0x80) => return true,
+            // U+2000–200A, U+2028, U+2029, U+202F, U+205F, ≦ ≧ (U+2266–2267), ═ (U+2550),
+            // ⩽ ⩾ (U+2A7D–2A7E).
+            0xE2 if matches!(
+                (next(1), next(2)),
+                (0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)
+                    | (0x81, 0x9F)
+                    | (0x89, 0xA6 | 0xA7)
+                    | (0x95, 0x90)
+                    | (0xA9, 0xBD | 0xBE)
+            ) =>
+            {
+                return true;
+            }
+            // U+3000.
+            0xE3 if (next(1), next(2)) == (0x80, 0x80) => return true,
+            // U+FF01–FF5E.
+            0xEF if matches!(
+                (next(1), next(2)),
+                (0xBC, 0x81..=0xBF) | (0xBD, 0x80..=0x9E)
+            ) =>
+            {
+                return true;
+            }
             0xE0..=0xEF => 3,
-            // Two-byte lead bytes; continuation bytes are never at `at`.
-            _ => 2,
+            _ => 4,
         };
     }
     false
 }
 
-fn needs_folding(ch: char) -> bool {
-    matches!(
-        ch,
-        '\u{FF01}'..='\u{FF5E}' | '═' | '≧' | '⩾' | '≦' | '⩽' | ',' | '>' | '<'
-    ) || is_space(ch)
-}
+/// The ASCII characters `fold` changes or drops.
+const FOLDED_ASCII: [bool; 128] = {
+    let mut folded = [false; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        folded[byte] = matches!(byte as u8, b'\t'..=b'\r' | b' ' | b',' | b'<' | b'>');
+        byte += 1;
+    }
+    folded
+};
 
 /// `char::is_whitespace` (Unicode White_Space) without its table lookup, which costs more than
 /// the rest of reading a short target.
@@ -300,15 +375,21 @@ fn fold_digit(ch: char) -> Option<u32> {
 /// Whether `text` contains `needle`. The fields this is used on are a few dozen bytes, where a
 /// plain scan beats setting up `str::contains`'s two-way searcher on every call.
 pub fn contains(text: &str, needle: &str) -> bool {
+    find(text, needle).is_some()
+}
+
+/// Where `needle` first occurs in `text`, as `str::find` with a `&str` says, by the scan of
+/// `contains`.
+pub(crate) fn find(text: &str, needle: &str) -> Option<usize> {
     let (text, needle) = (text.as_bytes(), needle.as_bytes());
     match needle {
-        [] => true,
-        [only] => text.contains(only),
+        [] => Some(0),
+        [only] => text.iter().position(|byte| byte == only),
         // The first two bytes are compared inline: in Chinese text the first alone matches at
         // one character in six or so (U+5000–5FFF share it), and each match costs a `memcmp`.
         [first, second, rest @ ..] => text
             .windows(needle.len())
-            .any(|window| window[0] == *first && window[1] == *second && &window[2..] == rest),
+            .position(|window| window[0] == *first && window[1] == *second && &window[2..] == rest),
     }
 }
 
@@ -436,7 +517,7 @@ fn split_number(text: &str) -> Option<(Decimal, &str)> {
 
 /// Reads ASCII digits with at most one point, keeping the written scale (`5.00` has scale 2).
 /// Numbers too long for a 64-bit mantissa go through `Decimal::from_str`.
-fn parse_decimal(number: &str) -> Option<Decimal> {
+pub(crate) fn parse_decimal(number: &str) -> Option<Decimal> {
     let mut mantissa: u64 = 0;
     let mut point = None;
     for (at, byte) in number.bytes().enumerate() {
@@ -702,6 +783,39 @@ mod tests {
         }
         assert!(same_text("满意度指标", "满意度指标"));
         assert!(!same_text("产出指标", "效益指标"));
+    }
+
+    /// The characters `fold` changes or drops (`,`, `>` and `<` only in some company).
+    fn needs_folding(ch: char) -> bool {
+        matches!(
+            ch,
+            '\u{FF01}'..='\u{FF5E}' | '═' | '≧' | '⩾' | '≦' | '⩽' | ',' | '>' | '<'
+        ) || is_space(ch)
+    }
+
+    #[test]
+    fn folding_is_needed_where_a_character_folds() {
+        for ch in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{ch}b");
+            assert_eq!(
+                any_needs_folding(&text),
+                needs_folding(ch),
+                "U+{:04X}",
+                ch as u32
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_plain_reading_is_the_folded_one(
+            text in "[=><≥≤＞大于 ]{0,2}[0-9.,０]{0,5}[(（]?(天|%|人次|个|百分比|x|1)?[)）]?",
+        ) {
+            if read_plain(&text).is_some() {
+                proptest::prop_assert_eq!(parse_target(&text), target_by_folding(&text));
+                proptest::prop_assert_eq!(parse_amount(&text), amount_by_folding(&text));
+            }
+        }
     }
 
     #[test]

@@ -326,15 +326,15 @@ fn note_contradicts(ctx: &mut Ctx<'_>, indicator: &Indicator, rule: &IndicatorRu
 /// The first number a note states after `实际`, within a short clause: `实际合格113名` → 113,
 /// `视频课件制作时长实际为11.4小时` → 11.4. A clause boundary (`。；;，,`) ends the search.
 fn stated_actual(note: &str) -> Option<Decimal> {
-    if !quantity::contains(note, "实际") {
-        return None;
-    }
     // Only what follows the first `实` can hold the number; folding leaves `实` in place, so
     // the rest of a long note need not be folded.
-    let from = note.find('实').unwrap_or_default();
+    let from = quantity::find(note, "实")?;
+    if !quantity::contains(&note[from..], "实际") {
+        return None;
+    }
     let folded = quantity::fold(&note[from..]);
     let mut rest: &str = &folded;
-    while let Some(at) = rest.find("实际") {
+    while let Some(at) = quantity::find(rest, "实际") {
         rest = &rest[at + "实际".len()..];
         let clause_end = rest
             .char_indices()
@@ -346,11 +346,12 @@ fn stated_actual(note: &str) -> Option<Decimal> {
             .take(12)
             .find(|(_, c)| c.is_ascii_digit());
         if let Some((start, _)) = digits_at {
-            let number: String = clause[start..]
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect();
-            if let Ok(value) = number.trim_end_matches('.').parse::<Decimal>() {
+            let number = &clause[start..];
+            let end = number
+                .bytes()
+                .position(|byte| !(byte.is_ascii_digit() || byte == b'.'))
+                .unwrap_or(number.len());
+            if let Some(value) = quantity::parse_decimal(number[..end].trim_end_matches('.')) {
                 return Some(value);
             }
         }
