@@ -203,33 +203,51 @@ fn amount_by_folding(text: &str) -> Option<Amount> {
 /// and a common unit in ASCII brackets, bare, or none. Nothing in such a text folds, so the
 /// general reading would give the same; anything else (`None`) is left to it.
 fn read_plain(text: &str) -> Option<(Option<Op>, Decimal, Unit)> {
-    let (op, rest) = match text.as_bytes().first()? {
-        b'0'..=b'9' => (None, text),
-        b'=' => (Some(Op::Eq), &text[1..]),
-        b'>' => (Some(Op::Gt), &text[1..]),
-        b'<' => (Some(Op::Lt), &text[1..]),
-        _ => match text.chars().next()? {
-            '≥' => (Some(Op::Ge), &text['≥'.len_utf8()..]),
-            '≤' => (Some(Op::Le), &text['≤'.len_utf8()..]),
+    let bytes = text.as_bytes();
+    let (op, start) = match bytes.first()? {
+        b'0'..=b'9' => (None, 0),
+        b'=' => (Some(Op::Eq), 1),
+        b'>' => (Some(Op::Gt), 1),
+        b'<' => (Some(Op::Lt), 1),
+        // `≥` (U+2265) and `≤` (U+2264).
+        0xE2 => match bytes.get(1..3)? {
+            [0x89, 0xA5] => (Some(Op::Ge), 3),
+            [0x89, 0xA4] => (Some(Op::Le), 3),
             _ => return None,
         },
+        _ => return None,
     };
-    let end = rest
-        .bytes()
-        .position(|byte| !(byte.is_ascii_digit() || byte == b'.'))
-        .unwrap_or(rest.len());
-    let number = &rest[..end];
-    // `split_number` drops a trailing point and reads the rest from the first character on.
-    if !number.starts_with(|c: char| c.is_ascii_digit()) || number.ends_with('.') {
+    // The digits are read as they are found; a second point or more than 64 bits go the long way.
+    let (mut mantissa, mut point, mut at) = (0u64, None, start);
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'0'..=b'9' => {
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(u64::from(byte - b'0'))?;
+            }
+            b'.' if point.is_none() => point = Some(at),
+            b'.' => return None,
+            _ => break,
+        }
+        at += 1;
+    }
+    // `split_number` wants a digit first and drops a trailing point: leave both to it.
+    if !bytes.get(start).is_some_and(u8::is_ascii_digit) || point == Some(at - 1) {
         return None;
     }
-    let unit = &rest[end..];
+    let scale = point.map_or(0, |point| at - point - 1);
+    let scale @ 0..=28 = u32::try_from(scale).ok()? else {
+        return None;
+    };
+    let unit = &text[at..];
     let unit = unit
         .strip_prefix('(')
         .and_then(|unit| unit.strip_suffix(')'))
         .unwrap_or(unit);
     let unit = common_unit(unit)?;
-    Some((op, parse_decimal(number)?, Cow::Borrowed(unit)))
+    let value = Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale);
+    Some((op, value, Cow::Borrowed(unit)))
 }
 
 /// Whether `text` starts with a Chinese character that begins no operator word (`及时`,
@@ -807,9 +825,11 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
         #[test]
         fn the_plain_reading_is_the_folded_one(
-            text in "[=><≥≤＞大于 ]{0,2}[0-9.,０]{0,5}[(（]?(天|%|人次|个|百分比|x|1)?[)）]?",
+            text in "[=><≥≤＞大于 ]{0,2}[0-9.,０]{0,5}[0-9]{0,22}[(（]?(天|%|人次|个|百分比|x|1)?[)）]?",
         ) {
             if read_plain(&text).is_some() {
                 proptest::prop_assert_eq!(parse_target(&text), target_by_folding(&text));
