@@ -56,9 +56,14 @@ pub fn two_places(value: Decimal) -> String {
 
 /// Appends `two_places(value)`: findings write their numbers straight into the message.
 pub(crate) fn push_two_places(out: &mut String, value: Decimal) {
-    if value.scale() == 2 {
+    match value.scale() {
         // As most printed numbers are: nothing to round or rescale.
-        return push_decimal(out, value.mantissa(), 2);
+        2 => return push_decimal(out, value.mantissa(), 2),
+        // A weight `50` or a rate `92.5`: two places by zeros, which a 96-bit mantissa × 100
+        // leaves room for in an i128.
+        0 => return push_decimal(out, value.mantissa() * 100, 2),
+        1 => return push_decimal(out, value.mantissa() * 10, 2),
+        _ => {}
     }
     let mut rounded = score_half_up(value);
     rounded.rescale(2);
