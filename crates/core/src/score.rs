@@ -34,8 +34,48 @@ pub struct ExecutionRule {
     pub rate: Option<Decimal>,
     /// The execution score; `None` when it cannot be computed.
     pub score: Option<Decimal>,
-    /// How the score was computed, e.g. `11.84/12.86×10=9.21`.
-    pub formula: Option<String>,
+    /// What the score was computed from, when it was.
+    pub inputs: Option<ExecutionInputs>,
+}
+
+/// The numbers the execution score is computed from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExecutionInputs {
+    /// 全年执行数 of the total row.
+    pub executed: Decimal,
+    /// 全年预算数 of the total row.
+    pub budget: Decimal,
+    /// The execution weight.
+    pub weight: Decimal,
+}
+
+impl ExecutionRule {
+    /// How the score was computed, e.g. `11.84/12.86×10=9.21`. Written when a finding shows it,
+    /// not on every form.
+    pub fn formula(&self) -> Option<String> {
+        let (Some(inputs), Some(score)) = (self.inputs, self.score) else {
+            return None;
+        };
+        let ExecutionInputs {
+            executed,
+            budget,
+            weight,
+        } = inputs;
+        let mut formula = String::with_capacity(48);
+        if gt(executed, budget) {
+            formula.push_str("执行率超过100%按100%计，得满分");
+            push_plain(&mut formula, weight);
+        } else {
+            push_plain(&mut formula, executed);
+            formula.push('/');
+            push_plain(&mut formula, budget);
+            formula.push('×');
+            push_plain(&mut formula, weight);
+            formula.push('=');
+            push_two_places(&mut formula, score);
+        }
+        Some(formula)
+    }
 }
 
 /// How one indicator is scored under the rules.
@@ -119,7 +159,7 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
         return ExecutionRule {
             rate: None,
             score: None,
-            formula: None,
+            inputs: None,
         };
     };
     let rate = rounding::execution_rate(executed, budget, profile.rate_rounding);
@@ -130,36 +170,26 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
         return ExecutionRule {
             rate,
             score: None,
-            formula: None,
+            inputs: None,
         };
     };
     let Some(ratio) = executed.checked_div(budget) else {
         return ExecutionRule {
             rate,
             score: None,
-            formula: None,
+            inputs: None,
         };
     };
     let ratio = ratio.clamp(Decimal::ZERO, Decimal::ONE);
     let score = score_half_up(ratio.saturating_mul(weight));
-    // Built on every form, shown only in a finding: written in place, without `format!`.
-    let mut formula = String::with_capacity(48);
-    if gt(executed, budget) {
-        formula.push_str("执行率超过100%按100%计，得满分");
-        push_plain(&mut formula, weight);
-    } else {
-        push_plain(&mut formula, executed);
-        formula.push('/');
-        push_plain(&mut formula, budget);
-        formula.push('×');
-        push_plain(&mut formula, weight);
-        formula.push('=');
-        push_two_places(&mut formula, score);
-    }
     ExecutionRule {
         rate,
         score: Some(score),
-        formula: Some(formula),
+        inputs: Some(ExecutionInputs {
+            executed,
+            budget,
+            weight,
+        }),
     }
 }
 

@@ -175,7 +175,7 @@ fn execution_score(ctx: &mut Ctx<'_>) {
         return;
     };
     if !ctx.matches(printed, expected) {
-        let formula = rule.formula.clone().unwrap_or_default();
+        let formula = rule.formula().unwrap_or_default();
         ctx.push(
             Code::ExecutionScore,
             Place::Field("execution.score"),

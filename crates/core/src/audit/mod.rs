@@ -35,8 +35,8 @@ pub fn audit(form: &Form, profile: &Profile) -> Audit {
         form,
         profile,
         scorecard: &scorecard,
-        // Seed forms give about one finding per two indicators: one allocation, seldom grown.
-        findings: Vec::with_capacity(form.indicators.len() / 2 + 4),
+        // Seed forms give one finding per one or two indicators: one allocation, seldom grown.
+        findings: Vec::with_capacity(form.indicators.len() + 4),
     };
     funds::check(&mut ctx);
     totals::check(&mut ctx);
