@@ -199,7 +199,7 @@ pub(crate) fn has(text: &str, word: &str) -> bool {
 
 /// A non-empty cell of a row with its text cleaned and folded once, for all the rules that
 /// classify the row (each used to clean and fold every cell again).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct CellText<'r> {
     /// 0-based column of the cell in its row.
     pub(crate) column: usize,

@@ -111,14 +111,14 @@ struct Layout {
 impl Layout {
     /// The first run of plain numbers holds the 分值 and 得分. If the run is longer and fewer than
     /// three texts precede it, its head is text (an actual value printed as a bare number).
-    fn of(cells: &[(usize, &str)]) -> Option<Layout> {
+    fn of(cells: &[CellText]) -> Option<Layout> {
         // Each cell is parsed once, up to the end of the run; the head of the run is shifted by
         // three at most, so its first five values are all that can be needed.
         let mut first = None;
         let mut run = 0;
         let mut values = [None; 5];
-        for (index, (_, text)) in cells.iter().enumerate() {
-            match number(text) {
+        for (index, cell) in cells.iter().enumerate() {
+            match number(&cell.clean) {
                 Some(value) => {
                     first.get_or_insert(index);
                     if let Some(slot) = values.get_mut(run) {
@@ -197,19 +197,25 @@ impl IndicatorTable {
         after_break: bool,
         notes: &mut Notes,
     ) {
-        let cells: Vec<(usize, &str)> = cells
-            .iter()
-            .map(|cell| (cell.column, &*cell.clean))
-            .filter(|(_, text)| !text.is_empty())
-            .collect();
         if cells.is_empty() {
             return;
         }
-        let mut label_cells = self.leading_labels(&cells);
+        // A cell that cleaning empties (nothing but U+FEFF) does not count. Rows almost never
+        // hold one, so the cells are read in place and copied only when one must go.
+        if cells.iter().any(|cell| cell.clean.is_empty()) {
+            let kept: Vec<CellText> = cells
+                .iter()
+                .filter(|cell| !cell.clean.is_empty())
+                .cloned()
+                .collect();
+            self.row(line, &kept, after_break, notes);
+            return;
+        }
+        let mut label_cells = self.leading_labels(cells);
         loop {
             let rest = cells.get(label_cells.len()..).unwrap_or_default();
             let Some(layout) = Layout::of(rest) else {
-                self.continuation(&cells, line, after_break, notes);
+                self.continuation(cells, line, after_break, notes);
                 return;
             };
             if layout.weight < 3 && label_cells.last().is_some_and(LabelCell::is_tentative) {
@@ -218,7 +224,7 @@ impl IndicatorTable {
                 continue;
             }
             if layout.weight == 0 {
-                self.continuation(&cells, line, after_break, notes);
+                self.continuation(cells, line, after_break, notes);
                 return;
             }
             self.apply_labels(label_cells, line, notes);
@@ -276,14 +282,14 @@ impl IndicatorTable {
     }
 
     /// The leading cells of a row that are level labels, two at most.
-    fn leading_labels(&self, cells: &[(usize, &str)]) -> Vec<LabelCell> {
+    fn leading_labels(&self, cells: &[CellText]) -> Vec<LabelCell> {
         let mut completed = Levels::default();
         let mut label_cells = Vec::new();
-        for (column, text) in cells {
+        for cell in cells {
             if label_cells.len() == 2 {
                 break;
             }
-            let text = labels::strip_weight(text);
+            let text = labels::strip_weight(&cell.clean);
             if let Some((level, label)) = self.completion(&text, completed) {
                 match level {
                     Level::One => completed.one = true,
@@ -300,7 +306,7 @@ impl IndicatorTable {
                     levels,
                     text: text.into_owned(),
                 });
-            } else if let Some(levels) = self.label_column(*column)
+            } else if let Some(levels) = self.label_column(cell.column)
                 && text.ends_with("指标")
                 && text.chars().count() <= MAX_UNKNOWN_LABEL
             {
@@ -428,7 +434,7 @@ impl IndicatorTable {
         self.complete(level, label);
     }
 
-    fn push(&mut self, cells: &[(usize, &str)], layout: &Layout, line: usize, notes: &mut Notes) {
+    fn push(&mut self, cells: &[CellText], layout: &Layout, line: usize, notes: &mut Notes) {
         let texts = cells.get(..layout.weight).unwrap_or_default();
         // The buffer of the last indicator's columns is reused.
         let mut sources = std::mem::take(&mut self.last_sources);
@@ -436,11 +442,9 @@ impl IndicatorTable {
         let (name, target, actual) = self.text_fields(texts, line, notes, &mut sources);
         let weight = layout.weight_value;
         let score = layout.score_value;
-        let mut note = String::new();
-        for (column, text) in cells.get(layout.note_from..).unwrap_or_default() {
-            note.push_str(text);
-            sources.push((*column, Field::Note));
-        }
+        let note_cells = cells.get(layout.note_from..).unwrap_or_default();
+        let note = joined(note_cells);
+        sources.extend(note_cells.iter().map(|cell| (cell.column, Field::Note)));
         if score.is_none() {
             notes.warn(
                 line,
@@ -469,26 +473,30 @@ impl IndicatorTable {
     /// three, else by the header's columns, else in order with what is missing left empty.
     fn text_fields(
         &self,
-        texts: &[(usize, &str)],
+        texts: &[CellText],
         line: usize,
         notes: &mut Notes,
         sources: &mut Vec<(usize, Field)>,
     ) -> (String, String, String) {
         let fields = [Field::Name, Field::Target, Field::Actual];
-        let mut values = [String::new(), String::new(), String::new()];
-        if texts.len() == 3 {
+        if let [name, target, actual] = texts {
             // The common row: no assignment to work out.
-            for (((column, text), field), value) in texts.iter().zip(fields).zip(&mut values) {
-                value.push_str(text);
-                sources.push((*column, field));
-            }
-            let [name, target, actual] = values;
-            return (name, target, actual);
+            sources.extend([
+                (name.column, Field::Name),
+                (target.column, Field::Target),
+                (actual.column, Field::Actual),
+            ]);
+            return (
+                name.clean.as_ref().to_owned(),
+                target.clean.as_ref().to_owned(),
+                actual.clean.as_ref().to_owned(),
+            );
         }
+        let mut values = [String::new(), String::new(), String::new()];
         let by_header: Option<Vec<Field>> = texts
             .iter()
-            .map(|(column, _)| {
-                self.field_at(*column)
+            .map(|cell| {
+                self.field_at(cell.column)
                     .filter(|field| fields.contains(field))
             })
             .collect();
@@ -522,11 +530,11 @@ impl IndicatorTable {
                 ),
             );
         }
-        for ((column, text), field) in texts.iter().zip(assignment) {
+        for (cell, field) in texts.iter().zip(assignment) {
             if let Some(value) = values.get_mut(position(&fields, field)) {
-                value.push_str(text);
+                value.push_str(&cell.clean);
             }
-            sources.push((*column, field));
+            sources.push((cell.column, field));
         }
         let [name, target, actual] = values;
         (name, target, actual)
@@ -536,7 +544,7 @@ impl IndicatorTable {
     /// the indicator above.
     fn continuation(
         &mut self,
-        cells: &[(usize, &str)],
+        cells: &[CellText],
         line: usize,
         after_break: bool,
         notes: &mut Notes,
@@ -545,7 +553,8 @@ impl IndicatorTable {
             notes.warn(line, "这一行没有分值和得分，当作上一行的续行".to_owned());
         }
         let mut completed = Levels::default();
-        for (column, text) in cells {
+        for cell in cells {
+            let (column, text) = (cell.column, &*cell.clean);
             let label_text = labels::strip_weight(text);
             if let Some((level, label)) = self.completion(&label_text, completed) {
                 match level {
@@ -555,7 +564,7 @@ impl IndicatorTable {
                 self.complete(level, label);
                 continue;
             }
-            let field = self.field_at(*column);
+            let field = self.field_at(column);
             let label_level = match field {
                 Some(Field::Level1) => Some(Level::One),
                 Some(Field::Level2) => Some(Level::Two),
@@ -589,7 +598,7 @@ impl IndicatorTable {
                 notes.warn(line, format!("数字“{text}”前面没有指标名称，已忽略"));
                 continue;
             }
-            self.append_fragment(*column, field, text, line, notes);
+            self.append_fragment(column, field, text, line, notes);
         }
     }
 
@@ -631,6 +640,14 @@ impl IndicatorTable {
             .min_by_key(|(source_column, _)| source_column.abs_diff(column))
             .map(|(_, field)| *field)
             .unwrap_or(Field::Note)
+    }
+}
+
+/// The texts of the cells, joined directly; one cell's text is copied once, with no regrowth.
+fn joined(cells: &[CellText]) -> String {
+    match cells {
+        [cell] => cell.clean.as_ref().to_owned(),
+        _ => cells.iter().map(|cell| &*cell.clean).collect(),
     }
 }
 
