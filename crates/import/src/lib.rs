@@ -77,7 +77,10 @@ impl Import {
 
 /// Reads every form of a text layout (tab-separated cells, one table row per line).
 pub fn read_text(text: &str) -> Import {
-    form_reader::read_forms(&text::grid(text))
+    // Row by row: the grid of a large document costs a vector per row to build and free.
+    let mut reader = form_reader::FormsReader::default();
+    text::each_row(text, |row| reader.row(row));
+    reader.finish(None)
 }
 
 /// Reads every form of a text layout given as bytes: UTF-8 (with or without a byte-order mark),

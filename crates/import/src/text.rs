@@ -89,24 +89,36 @@ pub(crate) fn undecodable_bytes() -> ImportWarning {
 /// and spaces becomes a blank row. A trailing newline does not add a row. The cells borrow their
 /// text from `text`.
 pub fn grid(text: &str) -> Vec<Row<'_>> {
+    let mut rows = Vec::new();
+    each_row(text, |row| {
+        // The row's cells move into a vector of the exact size (no regrowth, no spare room kept).
+        let mut cells = Vec::with_capacity(row.cells.len());
+        cells.append(&mut row.cells);
+        rows.push(Row::new(row.line, cells));
+    });
+    rows
+}
+
+/// Gives `each` the rows of [`grid`] one at a time, in one row whose cells are cleared after
+/// each line, so that a reader that needs no grid allocates nothing per row.
+pub(crate) fn each_row<'a>(text: &'a str, mut each: impl FnMut(&mut Row<'a>)) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.is_empty() {
-        return Vec::new();
+        return;
     }
     let text = text
         .strip_suffix("\r\n")
         .or_else(|| text.strip_suffix('\n'))
         .or_else(|| text.strip_suffix('\r'))
         .unwrap_or(text);
-    let mut rows = Vec::new();
-    let mut cells = Vec::new();
+    let mut row = Row::new(1, Vec::new());
     // One pass over the text finds tabs and line ends together. A line ends at LF, CRLF or a
     // lone CR (a classic Mac OS line end).
     let bytes = text.as_bytes();
     let mut column = 0;
     let mut start = 0;
     while let Some(at) = find_any(bytes, start, [b'\t', b'\n', b'\r']) {
-        push_cell(text, start, at, column, &mut cells);
+        push_cell(text, start, at, column, &mut row.cells);
         start = at + 1;
         match bytes.get(at) {
             Some(b'\t') => column += 1,
@@ -114,22 +126,15 @@ pub fn grid(text: &str) -> Vec<Row<'_>> {
                 if byte == Some(&b'\r') && bytes.get(start) == Some(&b'\n') {
                     start += 1;
                 }
-                push_row(&mut rows, &mut cells);
+                each(&mut row);
+                row.cells.clear();
+                row.line += 1;
                 column = 0;
             }
         }
     }
-    push_cell(text, start, text.len(), column, &mut cells);
-    push_row(&mut rows, &mut cells);
-    rows
-}
-
-/// Moves the cells of a line into a new row, in a vector of the exact size (no regrowth, no
-/// spare room kept); `cells` is left empty for the next line.
-fn push_row<'a>(rows: &mut Vec<Row<'a>>, cells: &mut Vec<Cell<'a>>) {
-    let mut exact = Vec::with_capacity(cells.len());
-    exact.append(cells);
-    rows.push(Row::new(rows.len() + 1, exact));
+    push_cell(text, start, text.len(), column, &mut row.cells);
+    each(&mut row);
 }
 
 /// Adds `line[start..end]` at `column` to `cells` if it carries text.

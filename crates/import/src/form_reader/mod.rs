@@ -40,68 +40,94 @@ pub fn read_forms(rows: &[Row]) -> Import {
 /// Like [`read_forms`], for a part of a document that ends where the title row `next` (the next
 /// part's first row) starts, so that a form cut short says what followed it.
 pub fn read_forms_before(rows: &[Row], next_title: Option<&Row>) -> Import {
-    let mut import = Import::default();
-    // One pass: each row's cells are cleaned once, both to find where forms start and to read
-    // them.
-    let mut cells = Vec::new();
-    let mut open = Open::None;
-    // Whether a form has started, and whether the open one has a 项目名称 row.
-    let mut started = false;
-    let mut has_project = false;
-    // The first row with text before the first form.
-    let mut stray = None;
+    let mut reader = FormsReader::default();
     for row in rows {
-        cells.clear();
+        reader.row(row);
+    }
+    reader.finish(next_title.map(|title| title.line))
+}
+
+/// Reads forms from rows given one at a time, so that a document need not be a grid first.
+#[derive(Default)]
+pub(crate) struct FormsReader {
+    import: Import,
+    /// The buffer of a row's cleaned cells, kept between rows (see [`recycle`]).
+    cells: Vec<CellText<'static>>,
+    open: Open,
+    /// Whether a form has started, and whether the open one has a 项目名称 row.
+    started: bool,
+    has_project: bool,
+    /// The first row with text before the first form: its line and text.
+    stray: Option<Place>,
+    /// The line of the last row, blank or not.
+    last_line: Option<usize>,
+}
+
+impl FormsReader {
+    /// Reads the next row. Each row's cells are cleaned once, both to find where forms start and
+    /// to read them.
+    pub(crate) fn row(&mut self, row: &Row) {
+        let mut cells = recycle(std::mem::take(&mut self.cells));
         cells.extend(row.non_empty().map(CellText::new));
+        self.read(row, &cells);
+        self.cells = recycle(cells);
+    }
+
+    fn read(&mut self, row: &Row, cells: &[CellText]) {
+        self.last_line = Some(row.line);
         if cells.is_empty() {
-            if let Open::Titled(reader) = &mut open {
+            if let Open::Titled(reader) = &mut self.open {
                 reader.after_break = true;
             }
-            continue;
+            return;
         }
         // A title starts a form; so does a 项目名称 row when the open form already has one (its
         // title was lost).
-        let titled = is_title_row(&cells);
+        let titled = is_title_row(cells);
         let starts = if titled {
-            has_project = false;
+            self.has_project = false;
             true
-        } else if is_project_row(&cells) {
-            let starts = has_project || !started;
-            has_project = true;
+        } else if is_project_row(cells) {
+            let starts = self.has_project || !self.started;
+            self.has_project = true;
             starts
         } else {
             false
         };
         if !starts {
-            match &mut open {
-                Open::Titled(reader) => reader.feed(row, &cells),
+            match &mut self.open {
+                Open::Titled(reader) => reader.feed(row, cells),
                 Open::Untitled => {}
                 Open::None => {
-                    stray.get_or_insert(row);
+                    if self.stray.is_none() {
+                        self.stray = Some((row.line, row_text(row)));
+                    }
                 }
             }
-            continue;
+            return;
         }
         let found = if titled {
             "下一张表的标题"
         } else {
             "下一张表的项目名称"
         };
-        open.finish(row.line, found, &mut import);
-        if !started && let Some(stray) = stray {
-            import.warnings.push(ImportWarning {
+        self.open.finish(row.line, found, &mut self.import);
+        if !self.started
+            && let Some((line, text)) = &self.stray
+        {
+            self.import.warnings.push(ImportWarning {
                 file: None,
                 part: None,
-                line: stray.line,
-                message: format!("第一张表的标题之前有内容“{}”，已忽略", row_text(stray)),
+                line: *line,
+                message: format!("第一张表的标题之前有内容“{text}”，已忽略"),
                 form: None,
             });
         }
-        started = true;
-        open = if titled {
+        self.started = true;
+        self.open = if titled {
             Open::Titled(FormReader::start(row))
         } else {
-            import.errors.push(ImportError {
+            self.import.errors.push(ImportError {
                 file: None,
                 part: None,
                 line: row.line,
@@ -112,30 +138,50 @@ pub fn read_forms_before(rows: &[Row], next_title: Option<&Row>) -> Import {
             Open::Untitled
         };
     }
-    if !started {
-        import.errors.push(ImportError {
-            file: None,
-            part: None,
-            line: stray.map_or(1, |row| row.line),
-            found: stray.map_or_else(|| "空文件".to_owned(), row_text),
-            expected: format!("标题“{TITLE}”"),
-            form: None,
-        });
-        return import;
-    }
-    match next_title {
-        Some(title) => open.finish(title.line, "下一张表的标题", &mut import),
-        None => {
-            let line = rows.last().map_or(1, |row| row.line + 1);
-            open.finish(line, "文件结尾", &mut import);
+
+    /// The import, once the rows have ended: at the title on line `next_title`, or at the end of
+    /// the document.
+    pub(crate) fn finish(mut self, next_title: Option<usize>) -> Import {
+        if !self.started {
+            let (line, found) = self.stray.unwrap_or_else(|| (1, "空文件".to_owned()));
+            self.import.errors.push(ImportError {
+                file: None,
+                part: None,
+                line,
+                found,
+                expected: format!("标题“{TITLE}”"),
+                form: None,
+            });
+            return self.import;
         }
+        match next_title {
+            Some(line) => self.open.finish(line, "下一张表的标题", &mut self.import),
+            None => {
+                let line = self.last_line.map_or(1, |line| line + 1);
+                self.open.finish(line, "文件结尾", &mut self.import);
+            }
+        }
+        self.import
     }
-    import
 }
 
-/// The form being read by [`read_forms_before`].
+/// `buffer`, emptied, for cells that borrow from another row. A vector's element type cannot
+/// change its lifetime in place, but collecting an emptied vector in place keeps its allocation,
+/// so one buffer serves every row.
+#[allow(
+    clippy::unnecessary_filter_map,
+    reason = "the element type changes: a filter cannot do it"
+)]
+fn recycle<'a, 'b>(mut buffer: Vec<CellText<'a>>) -> Vec<CellText<'b>> {
+    buffer.clear();
+    buffer.into_iter().filter_map(|_| None).collect()
+}
+
+/// The form being read by [`FormsReader`].
+#[derive(Default)]
 enum Open {
     /// No form has started yet.
+    #[default]
     None,
     /// A form with a title.
     Titled(Box<FormReader>),
