@@ -80,9 +80,31 @@ fn specials(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 
 /// The byte offset of the first space in `text`.
 fn first_space(text: &str) -> Option<usize> {
-    specials(text)
-        .find(|(_, ch)| is_space(*ch))
-        .map(|(at, _)| at)
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    loop {
+        let at = from + find_special(bytes.get(from..)?)?;
+        if starts_with_space(bytes.get(at..)?) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
+/// Whether `bytes` start with a character that [`clean`] removes (see [`is_space`]), told from
+/// the bytes: CJK punctuation shares its lead bytes with the spaces, and is much more common in
+/// goal text than they are, so it should be cheap to pass over.
+fn starts_with_space(bytes: &[u8]) -> bool {
+    matches!(
+        bytes,
+        [b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ', ..]
+            | [0xC2, 0x85 | 0xA0, ..]
+            | [0xE1, 0x9A, 0x80, ..]
+            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+            | [0xE2, 0x81, 0x9F, ..]
+            | [0xE3, 0x80, 0x80, ..]
+            | [0xEF, 0xBB, 0xBF, ..]
+    )
 }
 
 /// Removes the spaces a PDF extraction puts inside words.
@@ -136,17 +158,26 @@ fn fold_char(ch: char) -> char {
 
 /// Folds full-width digits, point, sign, percent, comma, colon and brackets to ASCII.
 pub(crate) fn fold(text: &str) -> Cow<'_, str> {
-    // Most cells have nothing to fold and are borrowed.
-    let Some((head, rest)) = specials(text)
-        .find(|(_, ch)| fold_char(*ch) != *ch)
-        .and_then(|(start, _)| text.split_at_checked(start))
-    else {
-        return Cow::Borrowed(text);
-    };
-    let mut out = String::with_capacity(text.len());
-    out.push_str(head);
-    out.extend(rest.chars().map(fold_char));
-    Cow::Owned(out)
+    // Most cells have nothing to fold and are borrowed; the others are copied a run of
+    // unchanged text at a time.
+    let mut out = None;
+    let mut copied = 0;
+    for (at, ch) in specials(text) {
+        let folded = fold_char(ch);
+        if folded != ch {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(text.get(copied..at).unwrap_or_default());
+            out.push(folded);
+            copied = at + ch.len_utf8();
+        }
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(text.get(copied..).unwrap_or_default());
+            Cow::Owned(out)
+        }
+    }
 }
 
 /// [`fold`] of a text that may already be owned.
@@ -472,6 +503,16 @@ mod tests {
         assert_eq!(clean("评选, 在进行"), "评选,在进行");
         assert_eq!(clean("“city  walk”展演"), "“city walk”展演");
         assert_eq!(clean("1 月-2024 年"), "1月-2024年");
+    }
+
+    #[test]
+    fn spaces_are_told_from_their_bytes() {
+        let mut buffer = [0; 4];
+        for ch in char::MIN..=char::MAX {
+            let bytes = ch.encode_utf8(&mut buffer).as_bytes();
+            assert_eq!(starts_with_space(bytes), is_space(ch), "{ch:?}");
+        }
+        assert_eq!(fold("（１０，５）：甲"), "(10,5):甲");
     }
 
     #[test]
