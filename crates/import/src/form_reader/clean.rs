@@ -13,11 +13,6 @@ use rust_decimal::Decimal;
 
 use crate::cells::{Cell, Row};
 
-/// Whether `clean` removes `ch`.
-pub(crate) fn is_space(ch: char) -> bool {
-    ch.is_whitespace() || ch == '\u{feff}'
-}
-
 /// Whether a byte may start a character that [`clean`] removes or [`fold`] changes: ASCII
 /// whitespace, or the lead byte of U+0085 and U+00A0 (C2), U+1680 (E1), U+2000–U+205F and U+2212
 /// (E2), U+3000 (E3), U+FEFF and the full-width forms (EF), indexed by the byte. Testing bytes
@@ -43,67 +38,81 @@ fn find_special(bytes: &[u8]) -> Option<usize> {
     // The high bit of each byte of `word` below `n` (at most 0x80). A byte below `n` can also
     // flag the bytes above it, never those below: the lowest flag is always right.
     let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS;
-    // Eight bytes at a time: bytes up to 0x20 (a superset of ASCII whitespace), E0–E3 (E0 is a
-    // harmless extra), C2 and EF. Most chunks of CJK text hold none of them.
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().ok()?);
-        let found = below(word, 0x21)
+    // Bytes up to 0x20 (a superset of ASCII whitespace), E0–E3 (E0 is a harmless extra), C2
+    // and EF. Most words of CJK text hold none of them.
+    let flags = |word: u64| {
+        below(word, 0x21)
             | below(word ^ (ONES * 0xE0), 4)
             | below(word ^ (ONES * 0xC2), 1)
-            | below(word ^ (ONES * 0xEF), 1);
+            | below(word ^ (ONES * 0xEF), 1)
+    };
+    let lowest = |found: u64| found.trailing_zeros() as usize / 8;
+    let len = bytes.len();
+    // Half the cells are shorter than a word: they are tested as their first four bytes and
+    // their last four (overlapping), or byte by byte when shorter still.
+    let Some(last) = len.checked_sub(8) else {
+        let Some(high) = len.checked_sub(4) else {
+            let special = |byte: &u8| SPECIAL.get(usize::from(*byte)).copied().unwrap_or(true);
+            return bytes.iter().position(special);
+        };
+        let half = |at: usize| {
+            let half: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+            Some(u64::from(u32::from_le_bytes(half)))
+        };
+        let found = flags(half(0)? | half(high)? << 32);
+        return (found != 0).then(|| match lowest(found) {
+            at @ 0..4 => at,
+            at => high + at - 4,
+        });
+    };
+    let word = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
+    let mut offset = 0;
+    while offset < last {
+        let found = flags(word(offset)?);
         if found != 0 {
-            return Some(offset + found.trailing_zeros() as usize / 8);
+            return Some(offset + lowest(found));
         }
         offset += 8;
     }
-    let special = |byte: &u8| SPECIAL.get(usize::from(*byte)).copied().unwrap_or(true);
-    chunks
-        .remainder()
-        .iter()
-        .position(special)
-        .map(|at| offset + at)
+    // The last eight bytes, overlapping the ones already tested: those hold no special byte,
+    // so no flag can fall on them.
+    let found = flags(word(last)?);
+    (found != 0).then(|| last + lowest(found))
 }
 
-/// The characters of `text` that [`clean`] or [`fold`] may change (and some they do not), with
-/// their byte offsets.
-fn specials(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+/// The offsets of the bytes of `text` that may start a special character, in order.
+fn specials(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
     let mut from = 0;
     std::iter::from_fn(move || {
-        let at = from + find_special(text.as_bytes().get(from..)?)?;
+        let at = from + find_special(bytes.get(from..)?)?;
         from = at + 1;
-        // Special bytes are ASCII or lead bytes: `at` is a character boundary.
-        Some((at, text.get(at..)?.chars().next()?))
+        Some(at)
     })
 }
 
-/// The byte offset of the first space in `text`.
-fn first_space(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    loop {
-        let at = from + find_special(bytes.get(from..)?)?;
-        if starts_with_space(bytes.get(at..)?) {
-            return Some(at);
-        }
-        from = at + 1;
+/// The byte length of a character that [`clean`] removes at the start of `bytes`, if one is
+/// there: whitespace (what `char::is_whitespace` says) or U+FEFF, told from the bytes, as CJK
+/// punctuation shares its lead bytes with the spaces and is much more common in goal text.
+fn space_len(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ', ..] => Some(1),
+        [0xC2, 0x85 | 0xA0, ..] => Some(2),
+        [0xE1, 0x9A, 0x80, ..]
+        | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+        | [0xE2, 0x81, 0x9F, ..]
+        | [0xE3, 0x80, 0x80, ..]
+        | [0xEF, 0xBB, 0xBF, ..] => Some(3),
+        _ => None,
     }
 }
 
-/// Whether `bytes` start with a character that [`clean`] removes (see [`is_space`]), told from
-/// the bytes: CJK punctuation shares its lead bytes with the spaces, and is much more common in
-/// goal text than they are, so it should be cheap to pass over.
-fn starts_with_space(bytes: &[u8]) -> bool {
+/// Whether `bytes` start with a character that [`fold`] changes (see [`fold_char`]): U+2212 or
+/// a full-width `＋，－．／`, digit or `：` (U+FF0B–U+FF1A), `％`, `（` or `）`.
+fn starts_with_fold(bytes: &[u8]) -> bool {
     matches!(
         bytes,
-        [b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ', ..]
-            | [0xC2, 0x85 | 0xA0, ..]
-            | [0xE1, 0x9A, 0x80, ..]
-            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
-            | [0xE2, 0x81, 0x9F, ..]
-            | [0xE3, 0x80, 0x80, ..]
-            | [0xEF, 0xBB, 0xBF, ..]
+        [0xEF, 0xBC, 0x85 | 0x88 | 0x89 | 0x8B..=0x9A, ..] | [0xE2, 0x88, 0x92, ..]
     )
 }
 
@@ -113,30 +122,51 @@ fn starts_with_space(bytes: &[u8]) -> bool {
 /// space, because it sits between two ASCII letters.
 pub(crate) fn clean(text: &str) -> Cow<'_, str> {
     // Most cells hold no space at all: they are borrowed, not copied.
-    match first_space(text) {
+    match clean_and_folds(text, 0).0 {
         None => Cow::Borrowed(text),
-        Some(start) => Cow::Owned(clean_from(text, start)),
+        Some(cleaned) => Cow::Owned(cleaned),
     }
 }
 
-/// [`clean`] of a text whose first space is at byte `start`: the words between runs of spaces
-/// are copied whole.
-fn clean_from(text: &str, start: usize) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut space = Some(start);
-    while let Some((word, tail)) = space.and_then(|start| rest.split_at_checked(start)) {
-        out.push_str(word);
-        rest = tail.trim_start_matches(is_space);
-        if out.ends_with(|ch: char| ch.is_ascii_alphanumeric())
-            && rest.starts_with(|ch: char| ch.is_ascii_alphanumeric())
+/// [`clean`] and [`fold`] in one pass over the special characters of `text` (from byte `from`
+/// on, none being before it): the cleaned text, if cleaning changes it, and whether folding
+/// changes the cleaned text. The words between runs of spaces are copied whole.
+fn clean_and_folds(text: &str, mut from: usize) -> (Option<String>, bool) {
+    let bytes = text.as_bytes();
+    let mut cleaned: Option<String> = None;
+    let mut folds = false;
+    // `text[copied..]` is not in `cleaned` yet; special bytes are searched from `from` on.
+    let mut copied = 0;
+    while let Some(at) = bytes
+        .get(from..)
+        .and_then(find_special)
+        .map(|found| from + found)
+    {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let Some(len) = space_len(rest) else {
+            // Folding never changes a space, so the cleaned text folds where the text does.
+            folds |= starts_with_fold(rest);
+            from = at + 1;
+            continue;
+        };
+        let mut end = at + len;
+        while let Some(len) = space_len(bytes.get(end..).unwrap_or_default()) {
+            end += len;
+        }
+        let out = cleaned.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(text.get(copied..at).unwrap_or_default());
+        if out.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric)
+            && bytes.get(end).is_some_and(u8::is_ascii_alphanumeric)
         {
             out.push(' ');
         }
-        space = first_space(rest);
+        copied = end;
+        from = end;
     }
-    out.push_str(rest);
-    out
+    if let Some(out) = &mut cleaned {
+        out.push_str(text.get(copied..).unwrap_or_default());
+    }
+    (cleaned, folds)
 }
 
 /// The ASCII form of a full-width digit, point, sign, percent, comma, colon or bracket.
@@ -162,14 +192,18 @@ pub(crate) fn fold(text: &str) -> Cow<'_, str> {
     // unchanged text at a time.
     let mut out = None;
     let mut copied = 0;
-    for (at, ch) in specials(text) {
-        let folded = fold_char(ch);
-        if folded != ch {
-            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
-            out.push_str(text.get(copied..at).unwrap_or_default());
-            out.push(folded);
-            copied = at + ch.len_utf8();
+    for at in specials(text) {
+        if !starts_with_fold(text.as_bytes().get(at..).unwrap_or_default()) {
+            continue;
         }
+        // Special bytes are ASCII or lead bytes: `at` is a character boundary.
+        let Some(ch) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            continue;
+        };
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(text.get(copied..at).unwrap_or_default());
+        out.push(fold_char(ch));
+        copied = at + ch.len_utf8();
     }
     match out {
         None => Cow::Borrowed(text),
@@ -249,21 +283,15 @@ pub(crate) struct CellText<'r> {
 impl<'r> CellText<'r> {
     pub(crate) fn new(cell: &'r Cell<'_>) -> CellText<'r> {
         let raw: &str = &cell.text;
-        // One scan tells what cleaning and folding would change; most cells need neither.
-        let mut folds = false;
-        for (at, ch) in specials(raw) {
-            if is_space(ch) {
-                let clean = clean_from(raw, at);
-                let folded = match fold(&clean) {
-                    Cow::Borrowed(_) => None,
-                    Cow::Owned(folded) => Some(folded),
-                };
-                return CellText::with(cell.column, raw, Cow::Owned(clean), folded);
-            }
-            folds |= fold_char(ch) != ch;
-        }
-        let folded = folds.then(|| fold(raw).into_owned());
-        CellText::with(cell.column, raw, Cow::Borrowed(raw), folded)
+        // Most cells hold no special character: neither cleaning nor folding changes them.
+        let Some(first) = find_special(raw.as_bytes()) else {
+            return CellText::with(cell.column, raw, Cow::Borrowed(raw), None);
+        };
+        // One scan tells what cleaning and folding would change.
+        let (cleaned, folds) = clean_and_folds(raw, first);
+        let clean = cleaned.map_or(Cow::Borrowed(raw), Cow::Owned);
+        let folded = folds.then(|| fold(&clean).into_owned());
+        CellText::with(cell.column, raw, clean, folded)
     }
 
     fn with(
@@ -510,9 +538,32 @@ mod tests {
         let mut buffer = [0; 4];
         for ch in char::MIN..=char::MAX {
             let bytes = ch.encode_utf8(&mut buffer).as_bytes();
-            assert_eq!(starts_with_space(bytes), is_space(ch), "{ch:?}");
+            let is_space = ch.is_whitespace() || ch == '\u{feff}';
+            assert_eq!(space_len(bytes), is_space.then_some(bytes.len()), "{ch:?}");
+            assert_eq!(starts_with_fold(bytes), fold_char(ch) != ch, "{ch:?}");
         }
         assert_eq!(fold("（１０，５）：甲"), "(10,5):甲");
+    }
+
+    #[test]
+    fn special_bytes_are_found_at_every_length_and_offset() {
+        let special = |byte: u8| SPECIAL.get(usize::from(byte)).copied().unwrap_or(true);
+        for len in 0..40 {
+            for at in 0..=len {
+                for (byte, other) in [(b' ', 0xE4), (0xE3, b'a'), (0xEF, 0xFF), (0xC2, 0x21)] {
+                    let mut bytes = vec![other; len];
+                    if let Some(slot) = bytes.get_mut(at) {
+                        *slot = byte;
+                    }
+                    // A second special byte further on must not hide the first.
+                    if let Some(slot) = bytes.get_mut(at + 3) {
+                        *slot = b'\t';
+                    }
+                    let expected = bytes.iter().position(|byte| special(*byte));
+                    assert_eq!(find_special(&bytes), expected, "{bytes:?}");
+                }
+            }
+        }
     }
 
     #[test]
