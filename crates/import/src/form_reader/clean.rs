@@ -250,11 +250,12 @@ fn key_bounds(folded: &str) -> (usize, usize) {
 /// Whether `text` holds `word`. Keys and labels are short, and a search with the standard
 /// library's two-way searcher costs more to set up than this scan does to run. So does memchr's
 /// searcher (some 3,000 instructions, the cost of scanning about 600 bytes here), which only
-/// pays for long texts.
+/// pays for long texts. Header rows ask it many times per cell: it is inlined.
+#[inline]
 pub(crate) fn has(text: &str, word: &str) -> bool {
     let (text, word) = (text.as_bytes(), word.as_bytes());
     if text.len() > 512 {
-        return memchr::memmem::find(text, word).is_some();
+        return has_long(text, word);
     }
     // The last byte of a CJK word is a continuation byte, rarer than its lead byte.
     let Some(last) = word.last() else {
@@ -262,6 +263,12 @@ pub(crate) fn has(text: &str, word: &str) -> bool {
     };
     text.windows(word.len())
         .any(|window| window.last() == Some(last) && window == word)
+}
+
+/// [`has`] for a long text.
+#[inline(never)]
+fn has_long(text: &[u8], word: &[u8]) -> bool {
+    memchr::memmem::find(text, word).is_some()
 }
 
 /// A non-empty cell of a row with its text cleaned and folded once, for all the rules that
