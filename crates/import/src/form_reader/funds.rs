@@ -132,49 +132,8 @@ impl FundsTable {
 
     /// Reads one source row (年度资金总额, 当年财政拨款, 上年结转资金, 其他资金).
     pub(crate) fn data(&mut self, row: &Row, source: FundsSource, label: usize, notes: &mut Notes) {
-        let values: Vec<_> = row.non_empty().skip(label + 1).collect();
-        let mut by_column: Vec<(Column, &str)> = Vec::new();
-        let aligned = !self.columns.is_empty()
-            && values.iter().all(|cell| {
-                self.columns
-                    .iter()
-                    .any(|(column, _)| *column == cell.column)
-            });
-        if aligned {
-            for cell in &values {
-                if let Some((_, column)) = self.columns.iter().find(|(c, _)| *c == cell.column) {
-                    by_column.push((*column, &*cell.text));
-                }
-            }
-        } else {
-            let order: Vec<Column> = if self.columns.is_empty() {
-                if self.header_line.is_none() {
-                    notes.warn(
-                        row.line,
-                        "项目资金没有表头，按“年初预算数 全年预算数 全年执行数 分值 执行率 得分”的顺序读取"
-                            .to_owned(),
-                    );
-                }
-                DEFAULT_ORDER.to_vec()
-            } else {
-                self.columns.iter().map(|(_, column)| *column).collect()
-            };
-            if values.len() != order.len() {
-                notes.warn(
-                    row.line,
-                    format!(
-                        "{}行有{}个数值，表头有{}列，按顺序读取",
-                        source.label(),
-                        values.len(),
-                        order.len()
-                    ),
-                );
-            }
-            for (column, cell) in order.iter().zip(&values) {
-                by_column.push((*column, &*cell.text));
-            }
-        }
-
+        // The values are read in place, not collected: every funds row is read.
+        let values = || row.non_empty().skip(label + 1);
         let mut funds_row = FundsRow {
             initial: None,
             adjusted: None,
@@ -186,7 +145,8 @@ impl FundsTable {
             rate: None,
             score: None,
         };
-        for (column, text) in by_column {
+        let yuan = self.yuan;
+        let mut read = |column: Column, text: &str, notes: &mut Notes| {
             let value = match amount(text) {
                 Amount::Blank => None,
                 Amount::Number(value) => Some(value),
@@ -202,7 +162,7 @@ impl FundsTable {
                 column,
                 Column::Initial | Column::Adjusted | Column::Executed
             );
-            let value = if is_amount && self.yuan {
+            let value = if is_amount && yuan {
                 value.map(yuan_to_wan)
             } else {
                 value
@@ -217,6 +177,49 @@ impl FundsTable {
                 }
                 Column::Weight => execution.weight = value,
                 Column::Score => execution.score = value,
+            }
+        };
+        let column_at = |at: usize| {
+            self.columns
+                .iter()
+                .find(|(column, _)| *column == at)
+                .map(|(_, column)| *column)
+        };
+        let aligned =
+            !self.columns.is_empty() && values().all(|cell| column_at(cell.column).is_some());
+        if aligned {
+            for cell in values() {
+                if let Some(column) = column_at(cell.column) {
+                    read(column, &cell.text, notes);
+                }
+            }
+        } else {
+            let order: Vec<Column> = if self.columns.is_empty() {
+                if self.header_line.is_none() {
+                    notes.warn(
+                        row.line,
+                        "项目资金没有表头，按“年初预算数 全年预算数 全年执行数 分值 执行率 得分”的顺序读取"
+                            .to_owned(),
+                    );
+                }
+                DEFAULT_ORDER.to_vec()
+            } else {
+                self.columns.iter().map(|(_, column)| *column).collect()
+            };
+            let count = values().count();
+            if count != order.len() {
+                notes.warn(
+                    row.line,
+                    format!(
+                        "{}行有{}个数值，表头有{}列，按顺序读取",
+                        source.label(),
+                        count,
+                        order.len()
+                    ),
+                );
+            }
+            for (column, cell) in order.iter().zip(values()) {
+                read(*column, &cell.text, notes);
             }
         }
         if let Some(slot) = self.rows.get_mut(source_index(source)) {

@@ -155,8 +155,9 @@ pub(crate) struct IndicatorTable {
     header: Vec<(usize, Field)>,
     header_line: Option<usize>,
     indicators: Vec<Indicator>,
-    /// The line of each indicator.
-    lines: Vec<usize>,
+    /// The line of the first indicator read without a 一级指标 or 二级指标 label (a label is
+    /// only ever completed, never filled in where it was empty).
+    unlabelled: Option<usize>,
     /// The column each text field of the last indicator came from (only the last one can be
     /// continued, so only its columns are kept).
     last_sources: Vec<(usize, Field)>,
@@ -170,6 +171,9 @@ impl IndicatorTable {
             return;
         }
         self.header_line = Some(row.line);
+        // Most forms have a few to twenty indicators: room for them saves regrowing a vector of
+        // large items from four.
+        self.indicators.reserve(16);
         self.header = cells
             .iter()
             .filter_map(|cell| field_of(cell.key()).map(|field| (cell.column, field)))
@@ -246,12 +250,7 @@ impl IndicatorTable {
                 );
             }
         }
-        if let Some(first) = self
-            .indicators
-            .iter()
-            .position(|indicator| indicator.level1.is_empty() || indicator.level2.is_empty())
-        {
-            let line = self.lines.get(first).copied().unwrap_or_default();
+        if let Some(line) = self.unlabelled {
             notes.warn(
                 line,
                 "有指标行之前没有一级指标或二级指标标签，标签记为空".to_owned(),
@@ -454,9 +453,13 @@ impl IndicatorTable {
                 ),
             );
         }
+        let [level1, level2] = [Level::One, Level::Two].map(|level| self.slot(level).text.clone());
+        if self.unlabelled.is_none() && (level1.is_empty() || level2.is_empty()) {
+            self.unlabelled = Some(line);
+        }
         self.indicators.push(Indicator {
-            level1: self.slot(Level::One).text.clone(),
-            level2: self.slot(Level::Two).text.clone(),
+            level1,
+            level2,
             name,
             target,
             actual,
@@ -465,7 +468,6 @@ impl IndicatorTable {
             note,
             extra: Default::default(),
         });
-        self.lines.push(line);
         self.last_sources = sources;
     }
 
