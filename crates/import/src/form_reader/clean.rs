@@ -516,15 +516,26 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
     trimmed.ends_with(['。', '！', '？', '；', '.', '!', '?', ';', '…'])
 }
 
+/// The most characters [`shorten`] keeps.
+const SHORT: usize = 40;
+
 /// Shortens a text for an error message.
 pub(crate) fn shorten(text: &str) -> String {
-    const MAX: usize = 40;
-    if text.chars().count() <= MAX {
+    if text.chars().count() <= SHORT {
         return text.to_owned();
     }
-    let mut short: String = text.chars().take(MAX).collect();
+    let mut short: String = text.chars().take(SHORT).collect();
     short.push('…');
     short
+}
+
+/// [`shorten`] of a text already owned, without a copy.
+pub(crate) fn shorten_owned(mut text: String) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(SHORT) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
 }
 
 #[cfg(test)]
@@ -570,6 +581,14 @@ mod tests {
                     assert_eq!(find_special(&bytes), expected, "{bytes:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn owned_texts_are_shortened_alike() {
+        for len in [0, 39, 40, 41, 100] {
+            let text = "甲".repeat(len);
+            assert_eq!(shorten_owned(text.clone()), shorten(&text), "{len}");
         }
     }
 

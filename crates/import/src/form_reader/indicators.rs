@@ -365,23 +365,37 @@ impl IndicatorTable {
     }
 
     fn apply_labels(&mut self, label_cells: Vec<LabelCell>, line: usize, notes: &mut Notes) {
-        let mut others = Vec::new();
+        // Completions apply at once; the other cells start groups, at levels worked out before
+        // any of them starts. A row has two label cells at most, so no vector is needed.
+        let mut others = [None, None];
+        let mut free = others.iter_mut();
         for label_cell in label_cells {
-            match label_cell {
-                LabelCell::Completion { level, label } => self.complete(level, label),
-                LabelCell::Firm { levels, text } => others.push((levels, text, true)),
-                LabelCell::Tentative { levels, text } => others.push((levels, text, false)),
+            let other = match label_cell {
+                LabelCell::Completion { level, label } => {
+                    self.complete(level, label);
+                    continue;
+                }
+                LabelCell::Firm { levels, text } => (levels, text, true),
+                LabelCell::Tentative { levels, text } => (levels, text, false),
+            };
+            if let Some(slot) = free.next() {
+                *slot = Some(other);
             }
         }
-        let levels: Vec<Level> = match others.as_slice() {
-            [(first, ..), (second, ..)] if first.one && second.two => vec![Level::One, Level::Two],
-            _ => others
-                .iter()
-                .map(|(levels, ..)| self.level_for(*levels))
-                .collect(),
+        let levels = match &others {
+            [Some((first, ..)), Some((second, ..))] if first.one && second.two => {
+                [Level::One, Level::Two]
+            }
+            _ => others.each_ref().map(|other| {
+                other
+                    .as_ref()
+                    .map_or(Level::One, |(levels, ..)| self.level_for(*levels))
+            }),
         };
-        for ((_, text, complete), level) in others.into_iter().zip(levels) {
-            self.set(level, text, complete, line, notes);
+        for (other, level) in others.into_iter().zip(levels) {
+            if let Some((_, text, complete)) = other {
+                self.set(level, text, complete, line, notes);
+            }
         }
     }
 

@@ -22,7 +22,7 @@ mod labels;
 
 use jixiao_core::model::{Form, Goals, Total};
 
-use self::clean::{CellText, clean, fold_cow, has, number, shorten, texts};
+use self::clean::{CellText, clean, fold_cow, has, number, shorten, shorten_owned, texts};
 use self::funds::FundsTable;
 use self::goals::GoalsTable;
 use self::indicators::IndicatorTable;
@@ -343,8 +343,15 @@ fn labelled_values(cells: &[CellText]) -> Vec<(Label, Option<String>)> {
 
 /// A row as an error message shows it: its cells, cleaned, separated by spaces, shortened.
 fn row_text(row: &Row) -> String {
-    let text: Vec<_> = row.non_empty().map(|cell| clean(&cell.text)).collect();
-    shorten(&text.join(" "))
+    // Built in one string: every form remembers a few rows this way.
+    let mut text = String::new();
+    for (index, cell) in row.non_empty().enumerate() {
+        if index > 0 {
+            text.push(' ');
+        }
+        text.push_str(&clean(&cell.text));
+    }
+    shorten_owned(text)
 }
 
 /// The `2024` of `(2024年度)`, `(2024 年度)`, `（２０２４年度）` or `2024年度财政项目…`.
