@@ -117,7 +117,7 @@ pub(crate) fn each_row<'a>(text: &'a str, mut each: impl FnMut(&mut Row<'a>)) {
     let bytes = text.as_bytes();
     let mut column = 0;
     let mut start = 0;
-    while let Some(at) = find_any(bytes, start, [b'\t', b'\n', b'\r']) {
+    while let Some(at) = find_any(bytes, start, |byte| matches!(byte, b'\t' | b'\n' | b'\r')) {
         push_cell(text, start, at, column, &mut row.cells);
         start = at + 1;
         match bytes.get(at) {
@@ -156,7 +156,7 @@ pub fn row(line: usize, text: &str) -> Row<'_> {
     let mut cells = Vec::new();
     let mut column = 0;
     let mut start = 0;
-    while let Some(at) = find_any(text.as_bytes(), start, [b'\t'; 3]) {
+    while let Some(at) = find_any(text.as_bytes(), start, |byte| byte == b'\t') {
         push_cell(text, start, at, column, &mut cells);
         start = at + 1;
         column += 1;
@@ -165,32 +165,65 @@ pub fn row(line: usize, text: &str) -> Row<'_> {
     Row::new(line, cells)
 }
 
-/// The offset of the first of three bytes in `bytes`, from `from` on. Eight bytes are tested at
-/// a time (cells are short, so a search call per cell must be cheap, and lines are long enough
-/// that testing byte by byte is slow).
-fn find_any(bytes: &[u8], from: usize, needles: [u8; 3]) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+/// The offset of the first byte in `bytes` that `wanted` accepts (a control byte, below 0x0E),
+/// from `from` on. Cells are short, so a search call per cell must be cheap: words are tested
+/// for any byte below 0x0E in one go, and the rare other control byte found is passed over.
+fn find_any(bytes: &[u8], mut from: usize, wanted: impl Fn(u8) -> bool) -> Option<usize> {
+    loop {
+        let at = from + first_flagged(bytes.get(from..)?, |word| below(word, 0x0E))?;
+        if bytes.get(at).is_some_and(|byte| wanted(*byte)) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+
+/// The high bit of each byte of `word` below `n` (at most 0x80). A byte below `n` can also flag
+/// the bytes above it, never those below: the lowest flag is always right.
+pub(crate) fn below(word: u64, n: u8) -> u64 {
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    // The high bit of each zero byte of `word`. A zero byte can also flag the bytes above it,
-    // never those below: the lowest flag is always right.
-    let zeros = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
-    let [a, b, c] = needles.map(|needle| ONES * u64::from(needle));
-    let haystack = bytes.get(from..)?;
-    let mut chunks = haystack.chunks_exact(8);
-    let mut offset = from;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().ok()?);
-        let found = zeros(word ^ a) | zeros(word ^ b) | zeros(word ^ c);
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS
+}
+
+/// The offset of the first byte of `bytes` that `flags` marks, eight bytes at a time. `flags`
+/// sets the high bit of the bytes it looks for in a little-endian word, and may mark bytes
+/// above those (as [`below`] does) but never below: its lowest mark is right.
+pub(crate) fn first_flagged(bytes: &[u8], flags: impl Fn(u64) -> u64) -> Option<usize> {
+    let lowest = |found: u64| found.trailing_zeros() as usize / 8;
+    let len = bytes.len();
+    // Half the cells are shorter than a word: they are tested as their first four bytes and
+    // their last four (overlapping), or byte by byte (each byte filling a word) when shorter.
+    let Some(last) = len.checked_sub(8) else {
+        let Some(high) = len.checked_sub(4) else {
+            return bytes
+                .iter()
+                .position(|byte| flags(ONES * u64::from(*byte)) != 0);
+        };
+        let half = |at: usize| {
+            let half: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+            Some(u64::from(u32::from_le_bytes(half)))
+        };
+        let found = flags(half(0)? | half(high)? << 32);
+        return (found != 0).then(|| match lowest(found) {
+            at @ 0..4 => at,
+            at => high + at - 4,
+        });
+    };
+    let word = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
+    let mut offset = 0;
+    while offset < last {
+        let found = flags(word(offset)?);
         if found != 0 {
-            return Some(offset + found.trailing_zeros() as usize / 8);
+            return Some(offset + lowest(found));
         }
         offset += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|byte| needles.contains(byte))
-        .map(|at| offset + at)
+    // The last eight bytes, overlapping the ones already tested: those hold no marked byte, so
+    // no mark can fall on them.
+    let found = flags(word(last)?);
+    (found != 0).then(|| last + lowest(found))
 }
 
 /// Whether `text` looks like the text layout of a self-evaluation, judged by its content: it
@@ -204,4 +237,38 @@ pub fn looks_like_text_layout(text: &str) -> bool {
         .collect();
     squeezed.contains(crate::form_reader::TITLE)
         || (squeezed.contains("项目名称") && squeezed.contains('\t'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_control_bytes_stay_in_their_cells() {
+        for text in [
+            "a\u{b}b\tc\u{c}",
+            "甲乙丙\u{1}丁戊\t己\r\n\t庚",
+            "\u{b}\t\u{5}x\ry\nz",
+        ] {
+            let mut rows = Vec::new();
+            each_row(text, |row| rows.push(row.clone()));
+            let expected: Vec<Row> = text
+                .split("\r\n")
+                .flat_map(|line| line.split(['\r', '\n']))
+                .enumerate()
+                .map(|(index, line)| {
+                    let cells = line
+                        .split('\t')
+                        .enumerate()
+                        .filter(|(_, cell)| !is_blank(cell))
+                        .map(|(column, cell)| Cell::new(column, cell))
+                        .collect();
+                    Row::new(index + 1, cells)
+                })
+                .collect();
+            assert_eq!(rows, expected, "{text:?}");
+            let line = text.split(['\r', '\n']).next().unwrap_or_default();
+            assert_eq!(row(1, line), expected.first().cloned().unwrap_or_default());
+        }
+    }
 }

@@ -12,72 +12,22 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::cells::{Cell, Row};
+use crate::text::{below, first_flagged};
 
-/// Whether a byte may start a character that [`clean`] removes or [`fold`] changes: ASCII
-/// whitespace, or the lead byte of U+0085 and U+00A0 (C2), U+1680 (E1), U+2000–U+205F and U+2212
-/// (E2), U+3000 (E3), U+FEFF and the full-width forms (EF), indexed by the byte. Testing bytes
-/// spares decoding every character of the (mostly CJK) text, whose lead bytes are E4–E9.
-#[allow(
-    clippy::indexing_slicing,
-    reason = "evaluated at compile time, where a bad index fails the build"
-)]
-const SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < table.len() {
-        table[byte] = matches!(byte, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF);
-        byte += 1;
-    }
-    table
-};
-
-/// The offset of the first byte that may start a special character (see [`SPECIAL`]).
+/// The offset of the first byte that may start a character that [`clean`] removes or [`fold`]
+/// changes: ASCII whitespace, or the lead byte of U+0085 and U+00A0 (C2), U+1680 (E1),
+/// U+2000–U+205F and U+2212 (E2), U+3000 (E3), U+FEFF and the full-width forms (EF). Testing
+/// bytes spares decoding every character of the (mostly CJK) text, whose lead bytes are E4–E9.
 fn find_special(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    // The high bit of each byte of `word` below `n` (at most 0x80). A byte below `n` can also
-    // flag the bytes above it, never those below: the lowest flag is always right.
-    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS;
     // Bytes up to 0x20 (a superset of ASCII whitespace), E0–E3 (E0 is a harmless extra), C2
     // and EF. Most words of CJK text hold none of them.
-    let flags = |word: u64| {
+    first_flagged(bytes, |word| {
         below(word, 0x21)
             | below(word ^ (ONES * 0xE0), 4)
             | below(word ^ (ONES * 0xC2), 1)
             | below(word ^ (ONES * 0xEF), 1)
-    };
-    let lowest = |found: u64| found.trailing_zeros() as usize / 8;
-    let len = bytes.len();
-    // Half the cells are shorter than a word: they are tested as their first four bytes and
-    // their last four (overlapping), or byte by byte when shorter still.
-    let Some(last) = len.checked_sub(8) else {
-        let Some(high) = len.checked_sub(4) else {
-            let special = |byte: &u8| SPECIAL.get(usize::from(*byte)).copied().unwrap_or(true);
-            return bytes.iter().position(special);
-        };
-        let half = |at: usize| {
-            let half: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
-            Some(u64::from(u32::from_le_bytes(half)))
-        };
-        let found = flags(half(0)? | half(high)? << 32);
-        return (found != 0).then(|| match lowest(found) {
-            at @ 0..4 => at,
-            at => high + at - 4,
-        });
-    };
-    let word = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
-    let mut offset = 0;
-    while offset < last {
-        let found = flags(word(offset)?);
-        if found != 0 {
-            return Some(offset + lowest(found));
-        }
-        offset += 8;
-    }
-    // The last eight bytes, overlapping the ones already tested: those hold no special byte,
-    // so no flag can fall on them.
-    let found = flags(word(last)?);
-    (found != 0).then(|| last + lowest(found))
+    })
 }
 
 /// The offsets of the bytes of `text` that may start a special character, in order.
@@ -565,10 +515,11 @@ mod tests {
 
     #[test]
     fn special_bytes_are_found_at_every_length_and_offset() {
-        let special = |byte: u8| SPECIAL.get(usize::from(byte)).copied().unwrap_or(true);
+        // What find_special looks for, and the few harmless extras it finds.
+        let special = |byte: u8| byte <= 0x20 || matches!(byte, 0xC2 | 0xE0..=0xE3 | 0xEF);
         for len in 0..40 {
             for at in 0..=len {
-                for (byte, other) in [(b' ', 0xE4), (0xE3, b'a'), (0xEF, 0xFF), (0xC2, 0x21)] {
+                for (byte, other) in [(b' ', 0xE4), (0xE3, b'a'), (0xEF, 0xFF), (0x01, 0x21)] {
                     let mut bytes = vec![other; len];
                     if let Some(slot) = bytes.get_mut(at) {
                         *slot = byte;
