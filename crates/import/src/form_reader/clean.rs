@@ -278,6 +278,19 @@ impl<'r> CellText<'r> {
         let (start, end) = self.key;
         self.folded().get(start..end).unwrap_or_default()
     }
+
+    /// Whether [`CellText::key`] is `word`. Header tests ask it of every cell of many rows, and
+    /// most keys differ in length: that is told before the key is sliced.
+    pub(crate) fn key_is(&self, word: &str) -> bool {
+        let (start, end) = self.key;
+        end.saturating_sub(start) == word.len() && self.key() == word
+    }
+
+    /// Whether [`CellText::key`] starts with `word` (see [`CellText::key_is`]).
+    pub(crate) fn key_starts_with(&self, word: &str) -> bool {
+        let (start, end) = self.key;
+        end.saturating_sub(start) >= word.len() && self.key().starts_with(word)
+    }
 }
 
 /// The non-empty cells of a row, read once.

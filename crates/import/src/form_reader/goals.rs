@@ -26,8 +26,8 @@ pub(crate) struct GoalsTable {
 
 /// Whether a row is the goals header: it names 预期目标 and 实际完成情况.
 pub(crate) fn is_header(cells: &[CellText]) -> bool {
-    cells.iter().any(|cell| cell.key() == "预期目标")
-        && cells.iter().any(|cell| cell.key().starts_with("实际完成"))
+    cells.iter().any(|cell| cell.key_is("预期目标"))
+        && cells.iter().any(|cell| cell.key_starts_with("实际完成"))
 }
 
 /// The paragraphs of a goal cell; a cell without markup or line breaks is one paragraph, its

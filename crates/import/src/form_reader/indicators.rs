@@ -37,10 +37,10 @@ enum Field {
 
 /// Whether a row is the indicator table's header: it names 一级指标 and 三级指标 (or 二级指标).
 pub(crate) fn is_header(cells: &[CellText]) -> bool {
-    cells.iter().any(|cell| cell.key() == "一级指标")
+    cells.iter().any(|cell| cell.key_is("一级指标"))
         && cells
             .iter()
-            .any(|cell| matches!(cell.key(), "三级指标" | "二级指标"))
+            .any(|cell| cell.key_is("三级指标") || cell.key_is("二级指标"))
 }
 
 fn field_of(key: &str) -> Option<Field> {

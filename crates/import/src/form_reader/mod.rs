@@ -242,14 +242,20 @@ fn is_title_row(cells: &[CellText]) -> bool {
 }
 
 /// Whether a cleaned cell is a title (see [`is_title`]).
+#[inline]
 fn is_title_text(text: &str) -> bool {
-    const ROOM: usize = 24;
-    const MAX_CHARS: usize = 11 + ROOM;
-    // Bounds on the byte length first (a character has one to four bytes): most cells are too
-    // short, and goals are too long, to be searched.
-    (TITLE.len()..=4 * MAX_CHARS).contains(&text.len())
-        && has(text, TITLE)
-        && text.chars().count() <= MAX_CHARS
+    // Bounds on the byte length first, inlined (a character has one to four bytes): every cell
+    // is asked, most are too short, and goals are too long, to be searched.
+    (TITLE.len()..=4 * TITLE_MAX_CHARS).contains(&text.len()) && holds_title(text)
+}
+
+/// The most characters a title cell has: the title, and the year or unit around it.
+const TITLE_MAX_CHARS: usize = 11 + 24;
+
+/// [`is_title_text`] of a text of a title's length.
+fn holds_title(text: &str) -> bool {
+    has(text, TITLE)
+        && text.chars().count() <= TITLE_MAX_CHARS
         && !text.contains(['，', '。', '；', '：', ',', ';', ':', '、'])
 }
 
