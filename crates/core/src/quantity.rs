@@ -405,9 +405,9 @@ pub(crate) fn find(text: &str, needle: &str) -> Option<usize> {
         [only] => text.iter().position(|byte| byte == only),
         // The first two bytes are compared inline: in Chinese text the first alone matches at
         // one character in six or so (U+5000–5FFF share it), and each match costs a `memcmp`.
-        [first, second, rest @ ..] => text.windows(needle.len()).position(|window| {
-            window[0] == *first && window[1] == *second && &window[2..] == rest
-        }),
+        [first, second, rest @ ..] => text
+            .windows(needle.len())
+            .position(|window| window[0] == *first && window[1] == *second && &window[2..] == rest),
     }
 }
 
