@@ -199,9 +199,9 @@ fn amount_by_folding(text: &str) -> Option<Amount> {
 }
 
 /// Reads the spelling jixiao writes and most forms print (`≥120(天)`, `=100.00(%)`, `98.00(%)`,
-/// `5`) in one pass, without folding: an operator symbol or none, digits with at most one point,
-/// and a common unit in ASCII brackets, bare, or none. Nothing in such a text folds, so the
-/// general reading would give the same; anything else (`None`) is left to it.
+/// `5`) without folding: an operator symbol or none, a number (`split_number`), and a common
+/// unit in ASCII brackets, bare, or none. Nothing in such a text folds, so the general reading
+/// would give the same; anything else (`None`) is left to it.
 fn read_plain(text: &str) -> Option<(Option<Op>, Decimal, Unit)> {
     let bytes = text.as_bytes();
     let (op, start) = match bytes.first()? {
@@ -217,37 +217,12 @@ fn read_plain(text: &str) -> Option<(Option<Op>, Decimal, Unit)> {
         },
         _ => return None,
     };
-    // The digits are read as they are found; a second point or more than 64 bits go the long way.
-    let (mut mantissa, mut point, mut at) = (0u64, None, start);
-    while let Some(&byte) = bytes.get(at) {
-        match byte {
-            b'0'..=b'9' => {
-                mantissa = mantissa
-                    .checked_mul(10)?
-                    .checked_add(u64::from(byte - b'0'))?;
-            }
-            b'.' if point.is_none() => point = Some(at),
-            b'.' => return None,
-            _ => break,
-        }
-        at += 1;
-    }
-    // `split_number` wants a digit first and drops a trailing point: leave both to it.
-    if !bytes.get(start).is_some_and(u8::is_ascii_digit) || point == Some(at - 1) {
-        return None;
-    }
-    let scale = point.map_or(0, |point| at - point - 1);
-    let scale @ 0..=28 = u32::try_from(scale).ok()? else {
-        return None;
-    };
-    let unit = &text[at..];
+    let (value, unit) = split_number(&text[start..])?;
     let unit = unit
         .strip_prefix('(')
         .and_then(|unit| unit.strip_suffix(')'))
         .unwrap_or(unit);
-    let unit = common_unit(unit)?;
-    let value = Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale);
-    Some((op, value, Cow::Borrowed(unit)))
+    Some((op, value, Cow::Borrowed(common_unit(unit)?)))
 }
 
 /// Whether `text` starts with a Chinese character that begins no operator word (`及时`,
@@ -493,6 +468,7 @@ fn split_op_word(folded: &str) -> Option<(Op, &str)> {
 /// Splits a leading decimal number from the rest; the number keeps its written scale.
 /// One pass reads the digits as it finds the number's end; anything unusual (a second point,
 /// more digits than 64 bits hold) is left to `parse_decimal`.
+#[inline]
 fn split_number(text: &str) -> Option<(Decimal, &str)> {
     let bytes = text.as_bytes();
     if !bytes.first().is_some_and(u8::is_ascii_digit) {

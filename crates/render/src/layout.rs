@@ -19,6 +19,18 @@ pub const COLUMNS: usize = 8;
 /// Relative column widths (in characters of a 10.5 pt CJK font), as the published forms look.
 pub const COLUMN_WIDTHS: [u16; COLUMNS] = [8, 10, 18, 14, 14, 8, 8, 26];
 
+/// The indicator table's heading, as the official form prints it (and the text layout too).
+pub const INDICATOR_HEADING: [&str; COLUMNS] = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+];
+
 /// One form laid out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
@@ -276,26 +288,17 @@ pub fn layout(form: &Form, audit: Option<&Audit>) -> Layout {
     let indicator_header = rows.len();
     rows.push(Row {
         kind: RowKind::IndicatorHeading,
-        cells: [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(column, text)| {
-            let mut cell = Cell::label(column, 1, text);
-            if column == 0 {
-                cell.role = Role::IndicatorHeading;
-            }
-            cell
-        })
-        .collect(),
+        cells: INDICATOR_HEADING
+            .iter()
+            .enumerate()
+            .map(|(column, text)| {
+                let mut cell = Cell::label(column, 1, text);
+                if column == 0 {
+                    cell.role = Role::IndicatorHeading;
+                }
+                cell
+            })
+            .collect(),
     });
     indicator_rows(form, &mut rows);
     rows.push(Row {

@@ -7,6 +7,8 @@ use std::fmt::Write;
 use jixiao_core::model::{Form, FundsRow, Indicator};
 use rust_decimal::Decimal;
 
+use crate::layout::INDICATOR_HEADING;
+
 /// Writes forms one after another, each starting with its title, separated by a blank line.
 pub fn forms(forms: &[Form]) -> String {
     let mut out = String::new();
@@ -101,19 +103,7 @@ fn write_form(out: &mut String, form: &Form) {
             "",
         ],
     );
-    line(
-        out,
-        &[
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ],
-    );
+    line(out, &INDICATOR_HEADING);
     let mut previous: Option<&Indicator> = None;
     for indicator in &form.indicators {
         // Merged cells: a label is printed on the first row of its group only.
