@@ -3,9 +3,15 @@
 //! Codes are an API: tests, reports, the server and other people's scripts match on them, so a
 //! code is never renamed or reused. Findings are results, not errors.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+use crate::quantity::{Attainment, Op};
+use crate::rounding::{push_plain, push_two_places};
+use crate::score::Formula;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -149,6 +155,153 @@ pub struct Finding {
     pub reported: Option<String>,
     /// The value the rules give, as a string (`6.88`, `[8.00,10.00]`).
     pub expected: Option<String>,
+    /// What the message says; `message()` writes it.
+    message: Message,
+}
+
+impl Finding {
+    pub(crate) fn new(
+        code: Code,
+        severity: Severity,
+        place: Place,
+        reported: Option<String>,
+        expected: Option<String>,
+        message: Message,
+    ) -> Finding {
+        Finding {
+            code,
+            severity,
+            place,
+            reported,
+            expected,
+            message,
+        }
+    }
+
     /// A sentence in Chinese a reviewer can act on, with how the expected value was computed.
-    pub message: String,
+    pub fn message(&self) -> Cow<'_, str> {
+        let reported = self.reported.as_deref().unwrap_or_default();
+        let expected = self.expected.as_deref().unwrap_or_default();
+        let mut out = String::with_capacity(96);
+        match &self.message {
+            Message::Text(text) => return Cow::Borrowed(text),
+            Message::VagueTarget => {
+                out.push_str("目标“");
+                out.push_str(reported);
+                out.push_str("”没有可衡量的标准，宜量化或写明完成标准");
+            }
+            Message::Level1Weights => {
+                let level1 = match &self.place {
+                    Place::Path(path) => path.strip_prefix("indicators.").unwrap_or(path),
+                    _ => "",
+                };
+                out.push_str(level1);
+                out.push_str("分值合计");
+                out.push_str(reported);
+                out.push_str("，规定为");
+                out.push_str(expected);
+            }
+            Message::Overachieved {
+                actual,
+                op,
+                target,
+                deviation,
+                threshold,
+            } => {
+                out.push_str("实际");
+                push_plain(&mut out, *actual);
+                out.push_str("超过目标");
+                out.push_str(op.symbol());
+                push_plain(&mut out, *target);
+                out.push('达');
+                push_percent(&mut out, *deviation);
+                out.push_str("%（偏离度≥");
+                push_plain(&mut out, threshold.saturating_mul(Decimal::ONE_HUNDRED));
+                out.push_str("%），目标值可能设置偏低");
+            }
+            Message::NoteMissingGrade(attainment) => {
+                out.push_str("完成情况为“");
+                out.push_str(attainment.label());
+                out.push_str("”，但未填写偏差原因分析及改进措施");
+            }
+            Message::NoteMissingScore { score, weight } => {
+                out.push_str("得分");
+                push_two_places(&mut out, *score);
+                out.push_str("低于分值");
+                push_two_places(&mut out, *weight);
+                out.push_str("，但未填写偏差原因分析及改进措施");
+            }
+            Message::NoteMissingOverachieved { deviation } => {
+                out.push_str("超额完成");
+                push_percent(&mut out, *deviation);
+                out.push_str("%，但未说明原因");
+            }
+            Message::ScoreBelowRule { formula, has_note } => {
+                out.push_str("得分");
+                out.push_str(reported);
+                out.push_str("低于按规则计算的");
+                out.push_str(expected);
+                out.push('（');
+                formula.push_steps(&mut out);
+                out.push('）');
+                out.push_str(if *has_note {
+                    "，已说明原因"
+                } else {
+                    "，且未说明原因"
+                });
+            }
+            Message::NoteContradicts => {
+                out.push_str("偏差说明写明实际为");
+                out.push_str(expected);
+                out.push_str("，与实际完成值");
+                out.push_str(reported);
+                out.push_str("不符");
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
+/// What a finding says. The kinds a form has many of keep their values and are written when
+/// read, as most audits (roll-ups, counts, the server's lists) never read most messages and
+/// writing them was a tenth of the audit's cost; the texts they show are the finding's
+/// `reported` and `expected`. Rarer kinds are written by their check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Message {
+    /// Written out.
+    Text(String),
+    /// `vague-target`: the target is `reported`.
+    VagueTarget,
+    /// `level1-weights`: the level-1 group is the place (`indicators.产出指标`), its sum
+    /// `reported`, the profile's weight `expected`.
+    Level1Weights,
+    /// `overachieved`.
+    Overachieved {
+        actual: Decimal,
+        op: Op,
+        target: Decimal,
+        deviation: Decimal,
+        threshold: Decimal,
+    },
+    /// `note-missing` for a grade below 达成.
+    NoteMissingGrade(Attainment),
+    /// `note-missing` for a score below the weight.
+    NoteMissingScore { score: Decimal, weight: Decimal },
+    /// `note-missing` for an over-achievement.
+    NoteMissingOverachieved { deviation: Decimal },
+    /// `score-below-rule`: the scores are `reported` and `expected`.
+    ScoreBelowRule { formula: Formula, has_note: bool },
+    /// `note-contradicts`: the printed actual is `reported`, the note's number `expected`.
+    NoteContradicts,
+}
+
+impl From<String> for Message {
+    fn from(text: String) -> Message {
+        Message::Text(text)
+    }
+}
+
+/// Appends a ratio in percent, two decimals.
+pub(crate) fn push_percent(out: &mut String, ratio: Decimal) {
+    push_two_places(out, ratio.saturating_mul(Decimal::ONE_HUNDRED));
 }

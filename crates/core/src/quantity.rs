@@ -105,9 +105,8 @@ impl Attainment {
             _ => None,
         };
         // Numbers are by far the most common actuals: no need to look further.
-        // (`str::contains(char)` looks for the character's last byte, which in Chinese text
-        // is found every few characters; `contains` compares its first two bytes.)
-        if text.starts_with(|c: char| c.is_ascii_digit()) || !contains(text, "达") {
+        const DA: Word = Word::new("达");
+        if text.starts_with(|c: char| c.is_ascii_digit()) || !DA.is_in(text) {
             return None;
         }
         exact(text).or_else(|| exact(&fold(text)))
@@ -365,24 +364,51 @@ fn fold_digit(ch: char) -> Option<u32> {
     }
 }
 
-/// Whether `text` contains `needle`. The fields this is used on are a few dozen bytes, where a
-/// plain scan beats setting up `str::contains`'s two-way searcher on every call.
-pub fn contains(text: &str, needle: &str) -> bool {
-    find(text, needle).is_some()
+/// A fixed word the audit looks for in every row (`满意度`, `执行率`, `实际`), with Horspool's
+/// skip table built at compile time. A search looks at the byte under the window's last byte and
+/// moves the window past it when the word does not hold that byte, so it reads one byte in three
+/// of Chinese text, or fewer, where a byte-by-byte scan was a tenth of the audit's cost.
+pub struct Word {
+    bytes: &'static [u8],
+    /// How far the window may move when its last byte is the index.
+    skip: [u8; 256],
 }
 
-/// Where `needle` first occurs in `text`, as `str::find` with a `&str` says, by the scan of
-/// `contains`.
-pub(crate) fn find(text: &str, needle: &str) -> Option<usize> {
-    let (text, needle) = (text.as_bytes(), needle.as_bytes());
-    match needle {
-        [] => Some(0),
-        [only] => text.iter().position(|byte| byte == only),
-        // The first two bytes are compared inline: in Chinese text the first alone matches at
-        // one character in six or so (U+5000–5FFF share it), and each match costs a `memcmp`.
-        [first, second, rest @ ..] => text
-            .windows(needle.len())
-            .position(|window| window[0] == *first && window[1] == *second && &window[2..] == rest),
+impl Word {
+    /// The word and its skip table. A word is 1–255 bytes (checked when compiled).
+    pub const fn new(word: &'static str) -> Word {
+        let bytes = word.as_bytes();
+        assert!(
+            !bytes.is_empty() && bytes.len() < 256,
+            "a word is 1-255 bytes"
+        );
+        let last = bytes.len() - 1;
+        let mut skip = [bytes.len() as u8; 256];
+        let mut at = 0;
+        while at < last {
+            skip[bytes[at] as usize] = (last - at) as u8;
+            at += 1;
+        }
+        Word { bytes, skip }
+    }
+
+    /// Where the word first occurs in `text`, as `str::find` says.
+    pub fn find(&self, text: &str) -> Option<usize> {
+        let (text, word) = (text.as_bytes(), self.bytes);
+        let last = word.len() - 1;
+        let mut at = 0;
+        while let Some(&byte) = text.get(at + last) {
+            if byte == word[last] && text[at..at + last] == word[..last] {
+                return Some(at);
+            }
+            at += usize::from(self.skip[usize::from(byte)]);
+        }
+        None
+    }
+
+    /// Whether `text` contains the word.
+    pub fn is_in(&self, text: &str) -> bool {
+        self.find(text).is_some()
     }
 }
 
@@ -812,6 +838,18 @@ mod tests {
                 proptest::prop_assert_eq!(parse_amount(&text), amount_by_folding(&text));
             }
         }
+
+    }
+
+    #[test]
+    fn words_are_found_in_form_text() {
+        const RATE: Word = Word::new("执行率");
+        assert_eq!(RATE.find("预算执行率"), Some(6));
+        assert_eq!(RATE.find("执行率"), Some(0));
+        assert_eq!(RATE.find("执行"), None);
+        assert_eq!(RATE.find("资金执行进度"), None);
+        assert!(Word::new("a").is_in("满a"));
+        assert!(!Word::new("满意度").is_in(""));
     }
 
     #[test]

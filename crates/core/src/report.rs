@@ -89,7 +89,7 @@ impl FindingReport {
             place: place_name(form, &finding.place),
             reported: finding.reported.clone(),
             expected: finding.expected.clone(),
-            message: finding.message.clone(),
+            message: finding.message().into_owned(),
         }
     }
 }

@@ -367,7 +367,7 @@ fn quantitative(target: &Target, actual: &Amount, weight: Decimal, profile: &Pro
 }
 
 /// How a quantitative rule score was computed; written out only when a finding shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Formula {
     /// The target was reached: the full weight.
     Met {

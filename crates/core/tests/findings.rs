@@ -32,7 +32,7 @@ fn planted(profile: &str, code: Code, plant: impl FnOnce(&mut Form)) -> Vec<Seen
             severity: finding.severity,
             reported: finding.reported.clone(),
             expected: finding.expected.clone(),
-            message: finding.message.clone(),
+            message: finding.message().into_owned(),
         })
         .collect()
 }

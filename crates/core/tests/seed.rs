@@ -56,9 +56,9 @@ fn puxuan_is_good_not_excellent_under_the_rules() {
     assert_eq!(above[0].reported.as_deref(), Some("15.00"));
     assert_eq!(above[0].expected.as_deref(), Some("6.88"));
     assert!(
-        above[0].message.contains("6017/17500×20"),
+        above[0].message().contains("6017/17500×20"),
         "{}",
-        above[0].message
+        above[0].message()
     );
 }
 
@@ -164,7 +164,7 @@ fn findings_listing(profile_name: &str) -> String {
                 place_name(&form, &finding.place),
                 finding.reported.as_deref().unwrap_or("-"),
                 finding.expected.as_deref().unwrap_or("-"),
-                finding.message
+                finding.message()
             )
             .unwrap();
         }

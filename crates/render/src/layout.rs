@@ -519,7 +519,7 @@ fn mark(layout: &mut Layout, form: &Form, audit: &Audit) {
             code: finding.code,
             severity: finding.severity,
             place: jixiao_core::report::place_name(form, &finding.place),
-            message: finding.message.clone(),
+            message: finding.message().into_owned(),
             role,
         });
         if let Some(cell) = layout

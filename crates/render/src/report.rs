@@ -754,7 +754,7 @@ fn findings_table(out: &mut String, entries: &[Entry<'_>]) {
                 finding.severity.label(),
                 escape(finding.reported.as_deref().unwrap_or("")),
                 escape(finding.expected.as_deref().unwrap_or("")),
-                escape(&finding.message),
+                escape(&finding.message()),
             );
             rows.push((severity_rank(finding.severity), entry.number, index, row));
         }

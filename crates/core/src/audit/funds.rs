@@ -77,7 +77,7 @@ fn zero_budget(ctx: &mut Ctx<'_>) {
             Place::Field("funds.total.adjusted"),
             Some("0.00".into()),
             None,
-            "年度资金总额的全年预算数为0，无法计算执行率和预算执行得分".into(),
+            "年度资金总额的全年预算数为0，无法计算执行率和预算执行得分".to_owned(),
         );
     }
 }

@@ -4,9 +4,9 @@
 
 use super::Ctx;
 use crate::decimal::{is_positive, lt};
-use crate::finding::{Code, Place};
+use crate::finding::{Code, Message, Place};
 use crate::model::Indicator;
-use crate::quantity::{self, Direction, Op, Reading};
+use crate::quantity::{self, Direction, Op, Reading, Word};
 use crate::rounding::plain;
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
@@ -103,8 +103,8 @@ fn count_upper_bound(
 }
 
 fn is_satisfaction(indicator: &Indicator) -> bool {
-    quantity::contains(&indicator.level1, "满意度")
-        || quantity::contains(&indicator.level2, "满意度")
+    const SATISFACTION: Word = Word::new("满意度");
+    SATISFACTION.is_in(&indicator.level1) || SATISFACTION.is_in(&indicator.level2)
 }
 
 /// `satisfaction-form` and `satisfaction-low`: a satisfaction target is a floor in % or 分,
@@ -157,19 +157,11 @@ fn vague_target(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place) {
     {
         return;
     }
-    // The most frequent finding on published forms: built without `format!`, which costs
-    // several times more than the concatenation.
-    let message = [
-        "目标“",
-        &indicator.target,
-        "”没有可衡量的标准，宜量化或写明完成标准",
-    ]
-    .concat();
     ctx.push(
         Code::VagueTarget,
         place,
         Some(indicator.target.clone()),
         None,
-        message,
+        Message::VagueTarget,
     );
 }

@@ -13,7 +13,7 @@ mod totals;
 use rust_decimal::Decimal;
 
 use crate::decimal;
-use crate::finding::{Code, Finding, Place};
+use crate::finding::{Code, Finding, Message, Place};
 use crate::model::Form;
 use crate::profile::Profile;
 use crate::rounding::two_places;
@@ -68,17 +68,17 @@ impl Ctx<'_> {
         place: Place,
         reported: Option<String>,
         expected: Option<String>,
-        message: String,
+        message: impl Into<Message>,
     ) {
         let severity = self.profile.severity(code);
-        self.findings.push(Finding {
+        self.findings.push(Finding::new(
             code,
             severity,
             place,
             reported,
             expected,
-            message,
-        });
+            message.into(),
+        ));
     }
 
     /// Like `push`, with a severity the check decides (rules.md gives some codes two), unless
@@ -90,21 +90,21 @@ impl Ctx<'_> {
         place: Place,
         reported: Option<String>,
         expected: Option<String>,
-        message: String,
+        message: impl Into<Message>,
     ) {
         let severity = if self.profile.severity.contains_key(code.as_str()) {
             self.profile.severity(code)
         } else {
             severity
         };
-        self.findings.push(Finding {
+        self.findings.push(Finding::new(
             code,
             severity,
             place,
             reported,
             expected,
-            message,
-        });
+            message.into(),
+        ));
     }
 
     /// Two values match within the profile's tolerance (rules.md §1).

@@ -6,10 +6,10 @@ use rust_decimal::Decimal;
 
 use super::Ctx;
 use crate::decimal::{self, gt, is_positive, lt};
-use crate::finding::{Code, Place, Severity};
+use crate::finding::{Code, Message, Place, Severity, push_percent};
 use crate::model::Indicator;
-use crate::quantity::{self, Attainment, Direction, Reading};
-use crate::rounding::{plain, push_plain, push_two_places, two_places};
+use crate::quantity::{self, Attainment, Direction, Reading, Word};
+use crate::rounding::{plain, push_plain, two_places};
 use crate::score::{self, Formula, IndicatorRule, Rule, below_high};
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
@@ -57,10 +57,10 @@ fn computed(
         return;
     }
     let (reported, expected) = (two_places(score), two_places(rule));
-    let mut message = String::with_capacity(128);
-    message.push_str("得分");
-    message.push_str(&reported);
     if gt(score, rule) {
+        let mut message = String::with_capacity(128);
+        message.push_str("得分");
+        message.push_str(&reported);
         message.push_str("高于按完成比例计算的");
         message.push_str(&expected);
         message.push('（');
@@ -76,24 +76,21 @@ fn computed(
         return;
     }
     let has_note = !quantity::is_blank(&indicator.note);
-    let (severity, tail) = if has_note {
-        (Severity::Info, "，已说明原因")
+    let severity = if has_note {
+        Severity::Info
     } else {
-        (Severity::Warning, "，且未说明原因")
+        Severity::Warning
     };
-    message.push_str("低于按规则计算的");
-    message.push_str(&expected);
-    message.push('（');
-    formula.push_steps(&mut message);
-    message.push('）');
-    message.push_str(tail);
     ctx.push_with(
         Code::ScoreBelowRule,
         severity,
         place,
         Some(reported),
         Some(expected),
-        message,
+        Message::ScoreBelowRule {
+            formula: formula.clone(),
+            has_note,
+        },
     );
 }
 
@@ -185,28 +182,18 @@ fn overachieved(
     if lt(deviation, threshold) {
         return None;
     }
-    let mut message = String::with_capacity(128);
-    message.push_str("实际");
-    push_plain(&mut message, actual.value);
-    message.push_str("超过目标");
-    message.push_str(target.op.symbol());
-    push_plain(&mut message, target.value);
-    message.push('达');
-    push_percent(&mut message, deviation);
-    message.push_str("%（偏离度≥");
-    push_plain(
-        &mut message,
-        ctx.profile
-            .overachieve_threshold
-            .saturating_mul(Decimal::ONE_HUNDRED),
-    );
-    message.push_str("%），目标值可能设置偏低");
     ctx.push(
         Code::Overachieved,
         place,
         Some(indicator.actual.clone()),
         Some(indicator.target.clone()),
-        message,
+        Message::Overachieved {
+            actual: actual.value,
+            op: target.op,
+            target: target.value,
+            deviation,
+            threshold,
+        },
     );
     Some(deviation)
 }
@@ -229,34 +216,27 @@ fn note_missing(
         Reading::Qualitative(attainment) if attainment < Attainment::Achieved => Some(attainment),
         _ => None,
     };
-    if let Some(attainment) = below_grade {
-        let message = format!(
-            "完成情况为“{}”，但未填写偏差原因分析及改进措施",
-            attainment.label()
-        );
-        ctx.push(Code::NoteMissing, place, None, None, message);
+    let message = if let Some(attainment) = below_grade {
+        Message::NoteMissingGrade(attainment)
     } else if below_weight {
-        let mut message = String::with_capacity(96);
-        message.push_str("得分");
-        push_two_places(&mut message, indicator.score.unwrap_or_default());
-        message.push_str("低于分值");
-        push_two_places(&mut message, indicator.weight.unwrap_or_default());
-        message.push_str("，但未填写偏差原因分析及改进措施");
-        ctx.push(Code::NoteMissing, place, None, None, message);
+        Message::NoteMissingScore {
+            score: indicator.score.unwrap_or_default(),
+            weight: indicator.weight.unwrap_or_default(),
+        }
     } else if let Some(deviation) = overachievement {
-        let mut message = String::with_capacity(48);
-        message.push_str("超额完成");
-        push_percent(&mut message, deviation);
-        message.push_str("%，但未说明原因");
-        ctx.push_with(
+        // Only an over-achievement asks for a note: a warning whatever the code's severity.
+        return ctx.push_with(
             Code::NoteMissing,
             Severity::Warning,
             place,
             None,
             None,
-            message,
+            Message::NoteMissingOverachieved { deviation },
         );
-    }
+    } else {
+        return;
+    };
+    ctx.push(Code::NoteMissing, place, None, None, message);
 }
 
 /// `loose-reverse-target`: a reverse target beaten by the threshold or more (≤20% → 0%).
@@ -305,21 +285,12 @@ fn note_contradicts(ctx: &mut Ctx<'_>, indicator: &Indicator, rule: &IndicatorRu
     if decimal::order(stated, actual.value).is_eq() {
         return;
     }
-    let stated = plain(stated);
-    let message = [
-        "偏差说明写明实际为",
-        &stated,
-        "，与实际完成值",
-        &indicator.actual,
-        "不符",
-    ]
-    .concat();
     ctx.push(
         Code::NoteContradicts,
         place,
         Some(indicator.actual.clone()),
-        Some(stated),
-        message,
+        Some(plain(stated)),
+        Message::NoteContradicts,
     );
 }
 
@@ -328,13 +299,15 @@ fn note_contradicts(ctx: &mut Ctx<'_>, indicator: &Indicator, rule: &IndicatorRu
 fn stated_actual(note: &str) -> Option<Decimal> {
     // Only what follows the first `实` can hold the number; folding leaves `实` in place, so
     // the rest of a long note need not be folded.
-    let from = quantity::find(note, "实")?;
-    if !quantity::contains(&note[from..], "实际") {
+    const SHI: Word = Word::new("实");
+    const SHIJI: Word = Word::new("实际");
+    let from = SHI.find(note)?;
+    if !SHIJI.is_in(&note[from..]) {
         return None;
     }
     let folded = quantity::fold(&note[from..]);
     let mut rest: &str = &folded;
-    while let Some(at) = quantity::find(rest, "实际") {
+    while let Some(at) = SHIJI.find(rest) {
         rest = &rest[at + "实际".len()..];
         let clause_end = rest
             .char_indices()
@@ -357,11 +330,6 @@ fn stated_actual(note: &str) -> Option<Decimal> {
         }
     }
     None
-}
-
-/// Appends a ratio in percent, two decimals.
-fn push_percent(out: &mut String, ratio: Decimal) {
-    push_two_places(out, ratio.saturating_mul(Decimal::ONE_HUNDRED));
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use rustc_hash::FxHashMap;
 
 use super::Ctx;
 use crate::decimal;
-use crate::finding::{Code, Place};
-use crate::quantity::{self, same_text};
+use crate::finding::{Code, Message, Place};
+use crate::quantity::{Word, same_text};
 use crate::rounding::{self, two_places};
 
 /// The three level-1 groups every form must have.
@@ -32,21 +32,12 @@ fn level1_weights(ctx: &mut Ctx<'_>) {
                 .map(|indicator| indicator.weight.unwrap_or_default()),
         );
         if !decimal::order(sum, *default).is_eq() {
-            let (reported, expected) = (two_places(sum), two_places(*default));
-            let message = [
-                level1.as_str(),
-                "分值合计",
-                &reported,
-                "，规定为",
-                &expected,
-            ]
-            .concat();
             ctx.push(
                 Code::Level1Weights,
                 Place::Path(["indicators.", level1].concat()),
-                Some(reported),
-                Some(expected),
-                message,
+                Some(two_places(sum)),
+                Some(two_places(*default)),
+                Message::Level1Weights,
             );
         }
     }
@@ -113,10 +104,10 @@ fn level_pair(ctx: &mut Ctx<'_>) {
 fn execution_as_indicator(ctx: &mut Ctx<'_>) {
     for (index, indicator) in ctx.form.indicators.iter().enumerate() {
         // Both spellings contain 执行率, which most names do not.
+        const RATE: Word = Word::new("执行率");
+        const BUDGET_RATE: Word = Word::new("预算执行率");
         let name = &indicator.name;
-        if quantity::contains(name, "执行率")
-            && (quantity::contains(name, "预算执行率") || name.trim() == "执行率")
-        {
+        if RATE.is_in(name) && (BUDGET_RATE.is_in(name) || name.trim() == "执行率") {
             let message = "预算执行率已在项目资金部分评分，不应再设为三级指标".to_owned();
             ctx.push(
                 Code::ExecutionAsIndicator,

@@ -79,7 +79,7 @@ fn value_missing(ctx: &mut Ctx<'_>) {
             Place::Field("total.weight"),
             None,
             None,
-            "总分栏的分值缺失".into(),
+            "总分栏的分值缺失".to_owned(),
         );
     }
     if form.total.score.is_none() {
