@@ -22,7 +22,21 @@ pub(crate) fn order(a: Decimal, b: Decimal) -> Ordering {
 /// smaller scale is brought to the larger one. Out of line, so that the common case stays small.
 #[inline(never)]
 fn order_across_scales(a: Decimal, b: Decimal) -> Ordering {
-    // A mantissa is below 2^96 and 10^9 below 2^30: the product cannot overflow an i128.
+    let (a_scale, b_scale) = (a.scale(), b.scale());
+    if a_scale < b_scale {
+        if let Some(a) = at_scale(a, b_scale) {
+            return a.cmp(&b.mantissa());
+        }
+    } else if let Some(b) = at_scale(b, a_scale) {
+        return a.mantissa().cmp(&b);
+    }
+    a.cmp(&b)
+}
+
+/// The mantissa of `value` at a scale up to nine places above its own: a mantissa is below 2^96
+/// and 10^9 below 2^30, so the product cannot overflow an i128.
+#[inline]
+fn at_scale(value: Decimal, scale: u32) -> Option<i128> {
     const POWERS_OF_TEN: [i128; 10] = [
         1,
         10,
@@ -35,16 +49,8 @@ fn order_across_scales(a: Decimal, b: Decimal) -> Ordering {
         100_000_000,
         1_000_000_000,
     ];
-    let (a_scale, b_scale) = (a.scale(), b.scale());
-    let power = |places: u32| POWERS_OF_TEN.get(places as usize).copied();
-    if a_scale < b_scale {
-        if let Some(power) = power(b_scale - a_scale) {
-            return (a.mantissa() * power).cmp(&b.mantissa());
-        }
-    } else if let Some(power) = power(a_scale - b_scale) {
-        return a.mantissa().cmp(&(b.mantissa() * power));
-    }
-    a.cmp(&b)
+    let power = POWERS_OF_TEN.get(scale.checked_sub(value.scale())? as usize)?;
+    Some(value.mantissa() * power)
 }
 
 /// `a < b`.
@@ -75,9 +81,31 @@ pub(crate) fn is_negative(value: Decimal) -> bool {
 #[inline]
 pub(crate) fn within(a: Decimal, b: Decimal, tolerance: Decimal) -> bool {
     if a.scale() == b.scale() && b.scale() == tolerance.scale() {
-        // The exact difference of two 96-bit mantissas fits in an i128; where `saturating_sub`
-        // would round or saturate it, it is far beyond any tolerance either way.
-        return (a.mantissa() - b.mantissa()).abs() <= tolerance.mantissa();
+        // The exact difference of two 96-bit mantissas fits in an i128, and `saturating_sub`
+        // gives it too when it fits in 96 bits.
+        let difference = (a.mantissa() - b.mantissa()).abs();
+        if difference < 1 << 96 {
+            return difference <= tolerance.mantissa();
+        }
+    }
+    within_across_scales(a, b, tolerance)
+}
+
+/// `within` of different scales (a rule score `20` against a printed `20.00`): all three at the
+/// largest scale, where the difference is exact; `saturating_sub` gives the same difference when
+/// it fits in 96 bits, and otherwise decides.
+#[inline(never)]
+fn within_across_scales(a: Decimal, b: Decimal, tolerance: Decimal) -> bool {
+    let scale = a.scale().max(b.scale()).max(tolerance.scale());
+    if let (Some(a), Some(b), Some(tolerance)) = (
+        at_scale(a, scale),
+        at_scale(b, scale),
+        at_scale(tolerance, scale),
+    ) {
+        let difference = (a - b).abs();
+        if difference < 1 << 96 {
+            return difference <= tolerance;
+        }
     }
     !gt(a.saturating_sub(b).abs(), tolerance)
 }
@@ -125,7 +153,14 @@ mod tests {
             assert_eq!(is_negative(a), a < Decimal::ZERO, "{a:?}");
             for &b in &values {
                 assert_eq!(order(a, b), a.cmp(&b), "{a:?} {b:?}");
-                for tolerance in [Decimal::ZERO, Decimal::new(1, 2), Decimal::new(1, 0)] {
+                for tolerance in [
+                    Decimal::ZERO,
+                    Decimal::new(1, 2),
+                    Decimal::new(10, 3),
+                    Decimal::new(1, 0),
+                    Decimal::new(5, 1),
+                    Decimal::MAX,
+                ] {
                     assert_eq!(
                         within(a, b, tolerance),
                         a.saturating_sub(b).abs() <= tolerance,

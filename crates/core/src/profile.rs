@@ -9,6 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Deserializer};
 
 use crate::finding::{Code, Severity};
@@ -55,8 +56,8 @@ pub struct Profile {
     pub grade_bands: GradeBands,
     /// The level-2 names allowed under each level-1 name.
     pub levels: BTreeMap<String, Vec<String>>,
-    /// Qualitative targets that name no standard.
-    pub vague_words: Vec<String>,
+    /// Qualitative targets that name no standard; a set, as every qualitative target is looked up.
+    pub vague_words: FxHashSet<String>,
     /// Severity changes for this profile.
     pub severity: BTreeMap<String, Severity>,
 }

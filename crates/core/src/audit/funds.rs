@@ -110,7 +110,13 @@ fn rate(ctx: &mut Ctx<'_>, source: FundsSource, row: &FundsRow) {
         return;
     };
     let rounding = ctx.profile.rate_rounding;
-    let rule = match rounding::execution_rate(executed, budget, rounding) {
+    // The scorecard has the total row's rate already.
+    let rule = if source == FundsSource::Total {
+        ctx.scorecard.execution.rate
+    } else {
+        rounding::execution_rate(executed, budget, rounding)
+    };
+    let rule = match rule {
         Some(rule) => rule,
         None if source == FundsSource::Total => return, // zero-budget says it.
         None => Decimal::ZERO,

@@ -148,13 +148,7 @@ fn satisfaction(
 /// `vague-target`: a qualitative target that is a bare word with no standard.
 fn vague_target(ctx: &mut Ctx<'_>, indicator: &Indicator, place: Place) {
     let folded = quantity::fold(&indicator.target);
-    if folded.is_empty()
-        || !ctx
-            .profile
-            .vague_words
-            .iter()
-            .any(|word| quantity::same_text(word, &folded))
-    {
+    if folded.is_empty() || !ctx.profile.vague_words.contains(&*folded) {
         return;
     }
     ctx.push(
