@@ -583,6 +583,17 @@ fn level_pair() {
 }
 
 #[test]
+fn level_pair_is_reported_once_per_pair_at_its_first_row() {
+    let found = planted("national", Code::LevelPair, |form| {
+        // The same wrong pair in two groups that are not next to each other.
+        form.indicators[1].level2 = "社会效益指标".into();
+        form.indicators[3].level2 = "社会效益指标".into();
+    });
+    let places: Vec<&str> = found.iter().map(|seen| seen.place.as_str()).collect();
+    assert_eq!(places, ["培训合格率"], "{found:#?}");
+}
+
+#[test]
 fn execution_as_indicator() {
     check(
         "national",
@@ -605,6 +616,22 @@ fn duplicate_indicator() {
         |form| {
             form.indicators[1].name = "培训人次".into();
         },
+    );
+}
+
+#[test]
+fn duplicate_indicator_among_names_that_share_their_first_and_last_bytes() {
+    // The audit tells names apart by a fingerprint of their length and first and last eight
+    // bytes first: names that differ only in between must still be told apart.
+    let found = planted("national", Code::DuplicateIndicator, |form| {
+        form.indicators[0].name = "培训课程A讲座人次".into();
+        form.indicators[1].name = "培训课程B讲座人次".into();
+        form.indicators[2].name = "培训课程B讲座人次".into();
+    });
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].message,
+        "三级指标“培训课程B讲座人次”重复出现（第2项与第3项）"
     );
 }
 

@@ -1,11 +1,14 @@
 //! Checks of the indicator tree as a whole (财预〔2020〕10号 framework): `level1-weights`,
 //! `level1-missing`, `level-pair`, `execution-as-indicator`, `duplicate-indicator`.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap;
 
 use super::Ctx;
 use crate::decimal;
 use crate::finding::{Code, Message, Place};
+use crate::model::Indicator;
 use crate::quantity::{Word, same_text};
 use crate::rounding::{self, two_places};
 
@@ -61,36 +64,50 @@ fn level1_missing(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// `level-pair`: each level-2 belongs to its level-1 (reported once per group, at its first row).
+/// `level-pair`: each level-2 belongs to its level-1 (reported once per pair, at its first row).
 fn level_pair(ctx: &mut Ctx<'_>) {
-    let mut seen: Vec<(&str, &str)> = Vec::new();
-    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
-        let pair = (indicator.level1.as_str(), indicator.level2.as_str());
-        let same_pair =
-            |other: &(&str, &str)| same_text(other.0, pair.0) && same_text(other.1, pair.1);
+    let indicators = &ctx.form.indicators;
+    let same_pair = |a: &Indicator, b: &Indicator| {
+        same_text(&a.level2, &b.level2) && same_text(&a.level1, &b.level1)
+    };
+    // The level-2 names allowed under the level-1 of the row above, which most rows share.
+    let mut allowed: Option<(&str, Option<&Vec<String>>)> = None;
+    for (index, indicator) in indicators.iter().enumerate() {
         // Groups are contiguous: most rows repeat the pair of the row above.
-        if seen.last().is_some_and(same_pair) || seen.iter().any(same_pair) {
+        if index > 0 && same_pair(&indicators[index - 1], indicator) {
             continue;
         }
-        seen.push(pair);
-        let allowed = ctx
-            .profile
-            .levels
-            .iter()
-            .find(|(level1, _)| same_text(level1, pair.0));
-        let message = match allowed {
-            None => format!("一级指标“{}”不是规定的一级指标", indicator.level1),
-            Some((_, allowed)) if !allowed.iter().any(|level2| same_text(level2, pair.1)) => {
+        let level1 = indicator.level1.as_str();
+        let under = match allowed {
+            Some((above, under)) if same_text(above, level1) => under,
+            _ => {
+                let under = ctx.profile.levels.get(level1);
+                allowed = Some((level1, under));
+                under
+            }
+        };
+        let message = match under {
+            None => format!("一级指标“{level1}”不是规定的一级指标"),
+            Some(under)
+                if !under
+                    .iter()
+                    .any(|level2| same_text(level2, &indicator.level2)) =>
+            {
                 format!(
-                    "二级指标“{}”不属于一级指标“{}”（应为{}）",
+                    "二级指标“{}”不属于一级指标“{level1}”（应为{}）",
                     indicator.level2,
-                    indicator.level1,
-                    allowed.join("、")
+                    under.join("、")
                 )
             }
             Some(_) => continue,
         };
-        let reported = format!("{}/{}", indicator.level1, indicator.level2);
+        if indicators[..index]
+            .iter()
+            .any(|earlier| same_pair(earlier, indicator))
+        {
+            continue;
+        }
+        let reported = format!("{level1}/{}", indicator.level2);
         ctx.push(
             Code::LevelPair,
             Place::Indicator(index),
@@ -121,25 +138,61 @@ fn execution_as_indicator(ctx: &mut Ctx<'_>) {
 }
 
 fn duplicate_indicator(ctx: &mut Ctx<'_>) {
-    let mut first_seen: FxHashMap<&str, usize> = FxHashMap::default();
-    first_seen.reserve(ctx.form.indicators.len());
-    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
-        let first = *first_seen.entry(indicator.name.as_str()).or_insert(index);
-        if first == index {
-            continue;
-        }
+    let indicators = &ctx.form.indicators;
+    // A map from names' fingerprints, not the names: hashing a u64 costs a multiplication.
+    let mut first_by_print: FxHashMap<u64, usize> = FxHashMap::default();
+    first_by_print.reserve(indicators.len());
+    for (index, indicator) in indicators.iter().enumerate() {
         let name = &indicator.name;
-        let message = format!(
-            "三级指标“{name}”重复出现（第{}项与第{}项）",
-            first + 1,
-            index + 1
-        );
-        ctx.push(
-            Code::DuplicateIndicator,
-            Place::Indicator(index),
-            Some(name.clone()),
-            None,
-            message,
-        );
+        let first = match first_by_print.entry(fingerprint(name)) {
+            Entry::Vacant(entry) => {
+                entry.insert(index);
+                continue;
+            }
+            Entry::Occupied(entry) if indicators[*entry.get()].name == *name => *entry.get(),
+            // Two names share a fingerprint: look for an equal name the slow way.
+            Entry::Occupied(_) => {
+                match indicators[..index]
+                    .iter()
+                    .position(|other| other.name == *name)
+                {
+                    Some(first) => first,
+                    None => continue,
+                }
+            }
+        };
+        duplicate(ctx, first, index);
     }
+}
+
+/// Equal names have equal fingerprints: the length and the first and last eight bytes.
+fn fingerprint(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let length = bytes.len() as u64;
+    match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(first), Some(last)) => {
+            u64::from_le_bytes(*first) ^ u64::from_le_bytes(*last).rotate_left(29) ^ length
+        }
+        _ => {
+            let mut short = [0; 8];
+            short[..bytes.len()].copy_from_slice(bytes);
+            u64::from_le_bytes(short) ^ length << 59
+        }
+    }
+}
+
+fn duplicate(ctx: &mut Ctx<'_>, first: usize, index: usize) {
+    let name = &ctx.form.indicators[index].name;
+    let message = format!(
+        "三级指标“{name}”重复出现（第{}项与第{}项）",
+        first + 1,
+        index + 1
+    );
+    ctx.push(
+        Code::DuplicateIndicator,
+        Place::Indicator(index),
+        Some(name.clone()),
+        None,
+        message,
+    );
 }
