@@ -72,6 +72,42 @@ fn the_clean_form_has_no_findings() {
 }
 
 #[test]
+fn findings_come_in_the_order_of_the_form() {
+    let mut form = clean();
+    form.funds.total.initial = Some(d("90")); // funds-sum
+    form.indicators[5].target = "及时".into(); // vague-target
+    form.indicators[3].weight = None; // value-missing, pushed with the totals' checks
+    form.indicators[3].target = "提升".into(); // vague-target, on the same row
+    form.indicators[1].score = Some(d("10")); // score-below-rule and note-missing
+    form.grade = "良".into(); // grade
+    let result = audit(&form, "national");
+    let seen: Vec<(&str, String)> = result
+        .findings
+        .iter()
+        .map(|finding| (finding.code.as_str(), place_name(&form, &finding.place)))
+        .collect();
+    let expected = [
+        ("funds-sum", "funds.total.initial"),
+        ("level1-weights", "indicators.产出指标"),
+        ("score-below-rule", "培训合格率"),
+        ("note-missing", "培训合格率"),
+        // The totals' checks look at every row first; on a row, their findings come first.
+        ("value-missing", "人均培训成本"),
+        ("qualitative-grade-unknown", "人均培训成本"),
+        ("vague-target", "人均培训成本"),
+        ("vague-target", "培训管理办法修订"),
+        ("weight-sum", "total.weight"),
+        ("total-sum", "total.score"),
+        ("grade", "grade"),
+    ];
+    let expected: Vec<(&str, String)> = expected
+        .iter()
+        .map(|(code, place)| (*code, place.to_string()))
+        .collect();
+    assert_eq!(seen, expected);
+}
+
+#[test]
 fn funds_sum() {
     let seen = check(
         "national",

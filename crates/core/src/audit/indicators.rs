@@ -9,22 +9,22 @@ use crate::model::Indicator;
 use crate::quantity::{self, Direction, Op, Reading, Word};
 use crate::rounding::plain;
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
-    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
-        let place = Place::Indicator(index);
-        target_empty(ctx, indicator, place.clone());
-        unit_mismatch(ctx, index, place.clone());
-        let target = ctx.scorecard.indicators[index].target.as_ref();
-        if let Some(target) = target {
-            zero_target(ctx, indicator, target, place.clone());
-            count_upper_bound(ctx, indicator, target, place.clone());
-        }
-        if is_satisfaction(indicator) {
-            satisfaction(ctx, indicator, target, place.clone());
-        }
-        if target.is_none() {
-            vague_target(ctx, indicator, place);
-        }
+/// The target checks of row `index`.
+pub(super) fn check(ctx: &mut Ctx<'_>, index: usize) {
+    let indicator = &ctx.form.indicators[index];
+    let place = Place::Indicator(index);
+    target_empty(ctx, indicator, place.clone());
+    unit_mismatch(ctx, index, place.clone());
+    let target = ctx.scorecard.indicators[index].target.as_ref();
+    if let Some(target) = target {
+        zero_target(ctx, indicator, target, place.clone());
+        count_upper_bound(ctx, indicator, target, place.clone());
+    }
+    if is_satisfaction(indicator) {
+        satisfaction(ctx, indicator, target, place.clone());
+    }
+    if target.is_none() {
+        vague_target(ctx, indicator, place);
     }
 }
 

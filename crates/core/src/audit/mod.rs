@@ -38,15 +38,25 @@ pub fn audit(form: &Form, profile: &Profile) -> Audit {
         // Seed forms give one finding per one or two indicators: one allocation, seldom grown.
         findings: Vec::with_capacity(form.indicators.len() + 4),
     };
+    // The checks run in the order of the form, so that findings come out in it: funds and
+    // execution, the level-1 groups, the rows, the totals and the grade. Only the rarer checks of
+    // missing values and score ranges (in `totals`), which look at every part, push out of order.
     funds::check(&mut ctx);
-    totals::check(&mut ctx);
-    scores::check(&mut ctx);
-    indicators::check(&mut ctx);
-    structure::check(&mut ctx);
+    totals::values(&mut ctx);
+    structure::groups(&mut ctx);
+    let mut rows = structure::Rows::new(form);
+    for index in 0..form.indicators.len() {
+        scores::check(&mut ctx, index);
+        indicators::check(&mut ctx, index);
+        rows.check(&mut ctx, index);
+    }
+    totals::sums(&mut ctx);
     let mut findings = ctx.findings;
-    // Checks push in part order already, so the sort mostly confirms (a stable sort is linear on
-    // sorted runs).
-    findings.sort_by_key(|finding| place_order(&finding.place));
+    // A stable sort puts those few in place and keeps the order of a row's findings; sorted
+    // findings, the common case, need no sort (whose scratch buffer would cost more).
+    if !findings.is_sorted_by_key(|finding| place_order(&finding.place)) {
+        findings.sort_by_key(|finding| place_order(&finding.place));
+    }
     Audit {
         scorecard,
         findings,

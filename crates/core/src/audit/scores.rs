@@ -12,36 +12,36 @@ use crate::quantity::{self, Attainment, Direction, Reading, Word};
 use crate::rounding::{plain, push_plain, two_places};
 use crate::score::{self, Formula, IndicatorRule, Rule, below_high};
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
-    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
-        let rule = &ctx.scorecard.indicators[index];
-        let place = Place::Indicator(index);
-        match &rule.rule {
-            Rule::Computed { score, formula, .. } => {
-                computed(ctx, indicator, place.clone(), *score, formula)
-            }
-            Rule::Band {
-                attainment,
-                low,
-                high,
-                high_inclusive,
-            } => {
-                band(
-                    ctx,
-                    indicator,
-                    place.clone(),
-                    *attainment,
-                    (*low, *high, *high_inclusive),
-                );
-            }
-            Rule::Unscored => {}
+/// The score checks of row `index`.
+pub(super) fn check(ctx: &mut Ctx<'_>, index: usize) {
+    let indicator = &ctx.form.indicators[index];
+    let rule = &ctx.scorecard.indicators[index];
+    let place = Place::Indicator(index);
+    match &rule.rule {
+        Rule::Computed { score, formula, .. } => {
+            computed(ctx, indicator, place.clone(), *score, formula)
         }
-        grade_unknown(ctx, indicator, rule, place.clone());
-        let overachievement = overachieved(ctx, indicator, rule, place.clone());
-        note_missing(ctx, indicator, rule, place.clone(), overachievement);
-        loose_reverse_target(ctx, indicator, rule, place.clone());
-        note_contradicts(ctx, indicator, rule, place);
+        Rule::Band {
+            attainment,
+            low,
+            high,
+            high_inclusive,
+        } => {
+            band(
+                ctx,
+                indicator,
+                place.clone(),
+                *attainment,
+                (*low, *high, *high_inclusive),
+            );
+        }
+        Rule::Unscored => {}
     }
+    grade_unknown(ctx, indicator, rule, place.clone());
+    let overachievement = overachieved(ctx, indicator, rule, place.clone());
+    note_missing(ctx, indicator, rule, place.clone(), overachievement);
+    loose_reverse_target(ctx, indicator, rule, place.clone());
+    note_contradicts(ctx, indicator, rule, place);
 }
 
 /// `score-above-rule` / `score-below-rule` for a quantitative indicator.

@@ -8,19 +8,120 @@ use rustc_hash::FxHashMap;
 use super::Ctx;
 use crate::decimal;
 use crate::finding::{Code, Message, Place};
-use crate::model::Indicator;
+use crate::model::{Form, Indicator};
 use crate::quantity::{Word, same_text};
 use crate::rounding::{self, two_places};
 
 /// The three level-1 groups every form must have.
 const REQUIRED_LEVEL1: [&str; 3] = ["产出指标", "效益指标", "满意度指标"];
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
+/// The checks of the level-1 groups, whose findings come before the rows'.
+pub(super) fn groups(ctx: &mut Ctx<'_>) {
     level1_weights(ctx);
     level1_missing(ctx);
-    level_pair(ctx);
-    execution_as_indicator(ctx);
-    duplicate_indicator(ctx);
+}
+
+/// The checks of each row against the rows above it, one row at a time.
+pub(super) struct Rows<'a> {
+    /// The level-2 names allowed under the level-1 of the row above, which most rows share.
+    allowed: Option<(&'a str, Option<&'a Vec<String>>)>,
+    /// The first row of each name's fingerprint.
+    first_by_print: FxHashMap<u64, usize>,
+}
+
+impl<'a> Rows<'a> {
+    pub(super) fn new(form: &Form) -> Rows<'a> {
+        let mut first_by_print = FxHashMap::default();
+        first_by_print.reserve(form.indicators.len());
+        Rows {
+            allowed: None,
+            first_by_print,
+        }
+    }
+
+    /// `level-pair`, `execution-as-indicator` and `duplicate-indicator` of row `index`.
+    pub(super) fn check(&mut self, ctx: &mut Ctx<'a>, index: usize) {
+        self.level_pair(ctx, index);
+        execution_as_indicator(ctx, index);
+        self.duplicate_indicator(ctx, index);
+    }
+
+    /// `level-pair`: each level-2 belongs to its level-1 (reported once per pair, at its first
+    /// row).
+    fn level_pair(&mut self, ctx: &mut Ctx<'a>, index: usize) {
+        let indicators = &ctx.form.indicators;
+        let indicator = &indicators[index];
+        let same_pair = |a: &Indicator, b: &Indicator| {
+            same_text(&a.level2, &b.level2) && same_text(&a.level1, &b.level1)
+        };
+        // Groups are contiguous: most rows repeat the pair of the row above.
+        if index > 0 && same_pair(&indicators[index - 1], indicator) {
+            return;
+        }
+        let level1 = indicator.level1.as_str();
+        let under = match self.allowed {
+            Some((above, under)) if same_text(above, level1) => under,
+            _ => {
+                let under = ctx.profile.levels.get(level1);
+                self.allowed = Some((level1, under));
+                under
+            }
+        };
+        let message = match under {
+            None => format!("一级指标“{level1}”不是规定的一级指标"),
+            Some(under)
+                if !under
+                    .iter()
+                    .any(|level2| same_text(level2, &indicator.level2)) =>
+            {
+                format!(
+                    "二级指标“{}”不属于一级指标“{level1}”（应为{}）",
+                    indicator.level2,
+                    under.join("、")
+                )
+            }
+            Some(_) => return,
+        };
+        if indicators[..index]
+            .iter()
+            .any(|earlier| same_pair(earlier, indicator))
+        {
+            return;
+        }
+        let reported = format!("{level1}/{}", indicator.level2);
+        ctx.push(
+            Code::LevelPair,
+            Place::Indicator(index),
+            Some(reported),
+            None,
+            message,
+        );
+    }
+
+    /// `duplicate-indicator`, through a map from the names' fingerprints, not the names:
+    /// hashing a u64 costs a multiplication.
+    fn duplicate_indicator(&mut self, ctx: &mut Ctx<'a>, index: usize) {
+        let indicators = &ctx.form.indicators;
+        let name = &indicators[index].name;
+        let first = match self.first_by_print.entry(fingerprint(name)) {
+            Entry::Vacant(entry) => {
+                entry.insert(index);
+                return;
+            }
+            Entry::Occupied(entry) if indicators[*entry.get()].name == *name => *entry.get(),
+            // Two names share a fingerprint: look for an equal name the slow way.
+            Entry::Occupied(_) => {
+                match indicators[..index]
+                    .iter()
+                    .position(|other| other.name == *name)
+                {
+                    Some(first) => first,
+                    None => return,
+                }
+            }
+        };
+        duplicate(ctx, first, index);
+    }
 }
 
 fn level1_weights(ctx: &mut Ctx<'_>) {
@@ -64,104 +165,20 @@ fn level1_missing(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// `level-pair`: each level-2 belongs to its level-1 (reported once per pair, at its first row).
-fn level_pair(ctx: &mut Ctx<'_>) {
-    let indicators = &ctx.form.indicators;
-    let same_pair = |a: &Indicator, b: &Indicator| {
-        same_text(&a.level2, &b.level2) && same_text(&a.level1, &b.level1)
-    };
-    // The level-2 names allowed under the level-1 of the row above, which most rows share.
-    let mut allowed: Option<(&str, Option<&Vec<String>>)> = None;
-    for (index, indicator) in indicators.iter().enumerate() {
-        // Groups are contiguous: most rows repeat the pair of the row above.
-        if index > 0 && same_pair(&indicators[index - 1], indicator) {
-            continue;
-        }
-        let level1 = indicator.level1.as_str();
-        let under = match allowed {
-            Some((above, under)) if same_text(above, level1) => under,
-            _ => {
-                let under = ctx.profile.levels.get(level1);
-                allowed = Some((level1, under));
-                under
-            }
-        };
-        let message = match under {
-            None => format!("一级指标“{level1}”不是规定的一级指标"),
-            Some(under)
-                if !under
-                    .iter()
-                    .any(|level2| same_text(level2, &indicator.level2)) =>
-            {
-                format!(
-                    "二级指标“{}”不属于一级指标“{level1}”（应为{}）",
-                    indicator.level2,
-                    under.join("、")
-                )
-            }
-            Some(_) => continue,
-        };
-        if indicators[..index]
-            .iter()
-            .any(|earlier| same_pair(earlier, indicator))
-        {
-            continue;
-        }
-        let reported = format!("{level1}/{}", indicator.level2);
+fn execution_as_indicator(ctx: &mut Ctx<'_>, index: usize) {
+    // Both spellings contain 执行率, which most names do not.
+    const RATE: Word = Word::new("执行率");
+    const BUDGET_RATE: Word = Word::new("预算执行率");
+    let name = &ctx.form.indicators[index].name;
+    if RATE.is_in(name) && (BUDGET_RATE.is_in(name) || name.trim() == "执行率") {
+        let message = "预算执行率已在项目资金部分评分，不应再设为三级指标".to_owned();
         ctx.push(
-            Code::LevelPair,
+            Code::ExecutionAsIndicator,
             Place::Indicator(index),
-            Some(reported),
+            Some(name.clone()),
             None,
             message,
         );
-    }
-}
-
-fn execution_as_indicator(ctx: &mut Ctx<'_>) {
-    for (index, indicator) in ctx.form.indicators.iter().enumerate() {
-        // Both spellings contain 执行率, which most names do not.
-        const RATE: Word = Word::new("执行率");
-        const BUDGET_RATE: Word = Word::new("预算执行率");
-        let name = &indicator.name;
-        if RATE.is_in(name) && (BUDGET_RATE.is_in(name) || name.trim() == "执行率") {
-            let message = "预算执行率已在项目资金部分评分，不应再设为三级指标".to_owned();
-            ctx.push(
-                Code::ExecutionAsIndicator,
-                Place::Indicator(index),
-                Some(indicator.name.clone()),
-                None,
-                message,
-            );
-        }
-    }
-}
-
-fn duplicate_indicator(ctx: &mut Ctx<'_>) {
-    let indicators = &ctx.form.indicators;
-    // A map from names' fingerprints, not the names: hashing a u64 costs a multiplication.
-    let mut first_by_print: FxHashMap<u64, usize> = FxHashMap::default();
-    first_by_print.reserve(indicators.len());
-    for (index, indicator) in indicators.iter().enumerate() {
-        let name = &indicator.name;
-        let first = match first_by_print.entry(fingerprint(name)) {
-            Entry::Vacant(entry) => {
-                entry.insert(index);
-                continue;
-            }
-            Entry::Occupied(entry) if indicators[*entry.get()].name == *name => *entry.get(),
-            // Two names share a fingerprint: look for an equal name the slow way.
-            Entry::Occupied(_) => {
-                match indicators[..index]
-                    .iter()
-                    .position(|other| other.name == *name)
-                {
-                    Some(first) => first,
-                    None => continue,
-                }
-            }
-        };
-        duplicate(ctx, first, index);
     }
 }
 

@@ -9,9 +9,14 @@ use crate::finding::{Code, Place};
 use crate::grade::Grade;
 use crate::rounding::{self, two_places};
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
+/// Values missing or out of range, anywhere on the form.
+pub(super) fn values(ctx: &mut Ctx<'_>) {
     value_missing(ctx);
     score_range(ctx);
+}
+
+/// The sums and the grade.
+pub(super) fn sums(ctx: &mut Ctx<'_>) {
     weight_sum(ctx);
     total_sum(ctx);
     grade(ctx);
