@@ -193,7 +193,8 @@ impl Finding {
             Message::Level1Weights => {
                 let level1 = match &self.place {
                     Place::Path(path) => path.strip_prefix("indicators.").unwrap_or(path),
-                    _ => "",
+                    Place::Field(path) => path.strip_prefix("indicators.").unwrap_or(path),
+                    Place::Indicator(_) => "",
                 };
                 out.push_str(level1);
                 out.push_str("分值合计");
@@ -272,7 +273,7 @@ pub(crate) enum Message {
     Text(String),
     /// `vague-target`: the target is `reported`.
     VagueTarget,
-    /// `level1-weights`: the level-1 group is the place (`indicators.产出指标`), its sum
+    /// `level1-weights`: the level-1 group is in the place (`indicators.产出指标`), its sum
     /// `reported`, the profile's weight `expected`.
     Level1Weights,
     /// `overachieved`.

@@ -424,8 +424,12 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
         // The two words overlap when shorter than both together; they cover every byte.
         4..=8 => a.first_chunk::<4>() == b.first_chunk() && a.last_chunk::<4>() == b.last_chunk(),
         9..=16 => a.first_chunk::<8>() == b.first_chunk() && a.last_chunk::<8>() == b.last_chunk(),
+        // Level-2 names (`服务对象满意度指标`, 27 bytes) in two 16-byte words.
+        17..=32 => {
+            a.first_chunk::<16>() == b.first_chunk() && a.last_chunk::<16>() == b.last_chunk()
+        }
         // Longer texts usually differ in their first or last words: compare those first.
-        17.. if a.first_chunk::<8>() != b.first_chunk()
+        33.. if a.first_chunk::<8>() != b.first_chunk()
             || a.last_chunk::<8>() != b.last_chunk() =>
         {
             false

@@ -86,7 +86,7 @@ fn count_upper_bound(
     target: &quantity::Target,
     place: Place,
 ) {
-    if indicator.level2 != "数量指标" || target.op.direction() != Direction::Reverse {
+    if target.op.direction() != Direction::Reverse || indicator.level2 != "数量指标" {
         return;
     }
     let message = format!(

@@ -138,12 +138,29 @@ fn level1_weights(ctx: &mut Ctx<'_>) {
         if !decimal::order(sum, *default).is_eq() {
             ctx.push(
                 Code::Level1Weights,
-                Place::Path(["indicators.", level1].concat()),
+                group_place(level1),
                 Some(two_places(sum)),
                 Some(two_places(*default)),
                 Message::Level1Weights,
             );
         }
+    }
+}
+
+/// Where a level-1 group's findings are: `indicators.产出指标`, written once for the three
+/// groups every form has.
+fn group_place(level1: &str) -> Place {
+    const PATHS: [&str; 3] = [
+        "indicators.产出指标",
+        "indicators.效益指标",
+        "indicators.满意度指标",
+    ];
+    match PATHS
+        .iter()
+        .find(|path| same_text(&path["indicators.".len()..], level1))
+    {
+        Some(path) => Place::Field(path),
+        None => Place::Path(["indicators.", level1].concat()),
     }
 }
 
