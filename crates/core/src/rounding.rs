@@ -25,14 +25,85 @@ pub fn execution_rate(
     if budget.is_zero() {
         return None;
     }
-    let percent = executed
-        .checked_mul(Decimal::ONE_HUNDRED)?
-        .checked_div(budget)?;
     let strategy = match rounding {
         RateRounding::Truncate => RoundingStrategy::ToZero,
         RateRounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
     };
-    Some(percent.round_dp_with_strategy(2, strategy))
+    product_quotient(executed, Decimal::ONE_HUNDRED, budget, strategy)
+}
+
+/// `numerator × factor / denominator` rounded to two decimals by `strategy` (`ToZero` or
+/// `MidpointAwayFromZero`), with two decimals; `None` when the denominator is 0 or the product
+/// overflows. A form's numbers are computed exactly in integers (a `Decimal` division is the
+/// audit's most expensive arithmetic); larger ones by `Decimal`, whose 28 digits give the same.
+pub(crate) fn product_quotient(
+    numerator: Decimal,
+    factor: Decimal,
+    denominator: Decimal,
+    strategy: RoundingStrategy,
+) -> Option<Decimal> {
+    if denominator.is_zero() {
+        return None;
+    }
+    integer_product_quotient(numerator, factor, denominator, strategy)
+        .or_else(|| decimal_product_quotient(numerator, factor, denominator, strategy))
+}
+
+/// `product_quotient` in integers: (n·f·10^(2+ds)) / (d·10^(ns+fs)) for mantissas n, f, d and
+/// scales ns, fs, ds, rounded by the remainder. `None` where the integers would pass 10^26, below
+/// which `Decimal`'s 28-digit quotient never rounds across a hundredth.
+fn integer_product_quotient(
+    numerator: Decimal,
+    factor: Decimal,
+    denominator: Decimal,
+    strategy: RoundingStrategy,
+) -> Option<Decimal> {
+    const LIMIT: u128 = 10u128.pow(26);
+    let power = |places: u32| 10u128.checked_pow(places);
+    let up = 2 + denominator.scale();
+    let down = numerator.scale() + factor.scale();
+    let mut top = numerator
+        .mantissa()
+        .unsigned_abs()
+        .checked_mul(factor.mantissa().unsigned_abs())?;
+    let mut bottom = denominator.mantissa().unsigned_abs();
+    if up >= down {
+        top = top.checked_mul(power(up - down)?)?;
+    } else {
+        bottom = bottom.checked_mul(power(down - up)?)?;
+    }
+    if top >= LIMIT || bottom >= LIMIT {
+        return None;
+    }
+    let (mut quotient, remainder) = (top / bottom, top % bottom);
+    match strategy {
+        RoundingStrategy::ToZero => {}
+        RoundingStrategy::MidpointAwayFromZero if remainder * 2 >= bottom => quotient += 1,
+        RoundingStrategy::MidpointAwayFromZero => {}
+        _ => return None,
+    }
+    let negative = (numerator.is_sign_negative() != factor.is_sign_negative())
+        != denominator.is_sign_negative();
+    let quotient = i128::try_from(quotient).ok()?;
+    Some(Decimal::from_i128_with_scale(
+        if negative { -quotient } else { quotient },
+        2,
+    ))
+}
+
+/// `product_quotient` by `Decimal` arithmetic.
+fn decimal_product_quotient(
+    numerator: Decimal,
+    factor: Decimal,
+    denominator: Decimal,
+    strategy: RoundingStrategy,
+) -> Option<Decimal> {
+    let mut value = numerator
+        .checked_mul(factor)?
+        .checked_div(denominator)?
+        .round_dp_with_strategy(2, strategy);
+    value.rescale(2);
+    Some(value)
 }
 
 /// Scores are rounded half up to two decimals (rules.md §1): 9.2068 → 9.21, 6.8754 → 6.88.
@@ -166,6 +237,54 @@ mod tests {
             Some(d("70.47"))
         );
         assert_eq!(execution_rate(d("1"), d("0"), RateRounding::HalfUp), None);
+    }
+
+    #[test]
+    fn the_integer_quotient_is_the_decimal_one() {
+        let values = [
+            "0",
+            "1",
+            "-1",
+            "0.01",
+            "11.84",
+            "12.86",
+            "19.17",
+            "27.20",
+            "100",
+            "100.00",
+            "95",
+            "0.333",
+            "7",
+            "3",
+            "2.5",
+            "-2.5",
+            "0.005",
+            "123456789.123456",
+            "99999999999.99",
+            "0.0000001",
+            "20",
+            "1.5",
+            "66.666666",
+        ];
+        let values: Vec<Decimal> = values.iter().map(|text| d(text)).collect();
+        let strategies = [
+            RoundingStrategy::ToZero,
+            RoundingStrategy::MidpointAwayFromZero,
+        ];
+        for &n in &values {
+            for &f in &values {
+                for &den in values.iter().filter(|v| !v.is_zero()) {
+                    for strategy in strategies {
+                        let exact = integer_product_quotient(n, f, den, strategy);
+                        let by_decimal = decimal_product_quotient(n, f, den, strategy);
+                        if let Some(exact) = exact {
+                            assert_eq!(Some(exact), by_decimal, "{n} {f} {den} {strategy:?}");
+                            assert_eq!(exact.scale(), 2);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

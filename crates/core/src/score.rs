@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::decimal::{self, gt, is_positive, lt};
 use crate::grade::Grade;
@@ -173,15 +173,26 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
             inputs: None,
         };
     };
-    let Some(ratio) = executed.checked_div(budget) else {
-        return ExecutionRule {
-            rate,
-            score: None,
-            inputs: None,
-        };
+    // The ratio, clamped into [0, 1]: nothing when the two differ in sign, the full weight when
+    // the execution reaches the budget, and a division only in between.
+    let positive = !executed.is_zero() && executed.is_sign_negative() == budget.is_sign_negative();
+    let score = if !positive {
+        Decimal::ZERO
+    } else if !lt(executed.abs(), budget.abs()) {
+        score_half_up(weight)
+    } else {
+        let half_up = RoundingStrategy::MidpointAwayFromZero;
+        match rounding::product_quotient(executed, weight, budget, half_up) {
+            Some(score) => score,
+            None => {
+                return ExecutionRule {
+                    rate,
+                    score: None,
+                    inputs: None,
+                };
+            }
+        }
     };
-    let ratio = ratio.clamp(Decimal::ZERO, Decimal::ONE);
-    let score = score_half_up(ratio.saturating_mul(weight));
     ExecutionRule {
         rate,
         score: Some(score),

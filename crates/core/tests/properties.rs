@@ -246,6 +246,39 @@ proptest! {
     }
 
     #[test]
+    fn execution_is_scored_as_the_rules_say(
+        executed in (-1_000_000_000_000i64..1_000_000_000_000, 0u32..=3),
+        budget in (-1_000_000_000_000i64..1_000_000_000_000, 0u32..=3),
+        weight in prop::sample::select(vec!["10", "10.00", "5", "12.5", "15.25", "20", "0.5"]),
+    ) {
+        // rules.md §3: 执行率 = 执行数 × 100 / 全年预算数 rounded as the profile says;
+        // score = round_half_up(min(max(执行数 / 全年预算数, 0), 1) × weight, 2). For amounts
+        // like these, a Decimal product is exact and its quotient off by far less than 0.005.
+        use rust_decimal::RoundingStrategy::{MidpointAwayFromZero, ToZero};
+        let (executed, budget) = (
+            Decimal::new(executed.0, executed.1),
+            Decimal::new(budget.0, budget.1),
+        );
+        let weight: Decimal = weight.parse().unwrap();
+        let mut form = crate::util::clean();
+        form.funds.total.executed = Some(executed);
+        form.funds.total.adjusted = Some(budget);
+        form.execution.weight = Some(weight);
+        for (name, strategy) in [("national", MidpointAwayFromZero), ("shanghai", ToZero)] {
+            let card = score::score(&form, &profile(name));
+            if budget.is_zero() {
+                prop_assert_eq!(card.execution.rate, None);
+                prop_assert_eq!(card.execution.score, None);
+                continue;
+            }
+            let rate = (executed * Decimal::ONE_HUNDRED / budget).round_dp_with_strategy(2, strategy);
+            prop_assert_eq!(card.execution.rate, Some(rate));
+            let score = (executed * weight / budget).clamp(Decimal::ZERO, weight);
+            prop_assert_eq!(card.execution.score, Some(rounding::score_half_up(score)));
+        }
+    }
+
+    #[test]
     fn a_word_is_found_where_str_find_finds_it(
         // The characters of the words the audit looks for, so that partial and overlapping
         // matches are common.
