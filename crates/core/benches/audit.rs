@@ -1,6 +1,7 @@
 //! Score and audit throughput over the 15 seed forms (target: ≥100,000 forms/s per core).
 //!
-//! `cargo bench -p jixiao-core --bench audit`; figures go to bench/RESULTS.md.
+//! `cargo bench --profile release-lto -p jixiao-core --bench audit` (the build to ship; without
+//! `--profile`, the plain release build); figures go to bench/RESULTS.md.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jixiao_core::{Profile, audit, json};
