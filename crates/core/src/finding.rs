@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::quantity::{Attainment, Op};
-use crate::rounding::{push_plain, push_two_places};
+use crate::rounding::{push_percent, push_plain, push_two_places};
 use crate::score::Formula;
 
 /// How serious a finding is.
@@ -300,9 +300,4 @@ impl From<String> for Message {
     fn from(text: String) -> Message {
         Message::Text(text)
     }
-}
-
-/// Appends a ratio in percent, two decimals.
-pub(crate) fn push_percent(out: &mut String, ratio: Decimal) {
-    push_two_places(out, ratio.saturating_mul(Decimal::ONE_HUNDRED));
 }

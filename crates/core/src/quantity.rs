@@ -842,7 +842,6 @@ mod tests {
                 proptest::prop_assert_eq!(parse_amount(&text), amount_by_folding(&text));
             }
         }
-
     }
 
     #[test]

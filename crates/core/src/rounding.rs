@@ -22,9 +22,6 @@ pub fn execution_rate(
     budget: Decimal,
     rounding: RateRounding,
 ) -> Option<Decimal> {
-    if budget.is_zero() {
-        return None;
-    }
     let strategy = match rounding {
         RateRounding::Truncate => RoundingStrategy::ToZero,
         RateRounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
@@ -36,7 +33,7 @@ pub fn execution_rate(
 /// `MidpointAwayFromZero`), with two decimals; `None` when the denominator is 0 or the product
 /// overflows. A form's numbers are computed exactly in integers (a `Decimal` division is the
 /// audit's most expensive arithmetic); larger ones by `Decimal`, whose 28 digits give the same.
-pub(crate) fn product_quotient(
+fn product_quotient(
     numerator: Decimal,
     factor: Decimal,
     denominator: Decimal,
@@ -106,6 +103,12 @@ fn decimal_product_quotient(
     Some(value)
 }
 
+/// `score_half_up(part / whole × weight)` with the ratio not rounded first: 11.84/12.86×10 → 9.21;
+/// `None` when `whole` is 0.
+pub fn score_of_ratio(part: Decimal, whole: Decimal, weight: Decimal) -> Option<Decimal> {
+    product_quotient(part, weight, whole, RoundingStrategy::MidpointAwayFromZero)
+}
+
 /// Scores are rounded half up to two decimals (rules.md §1): 9.2068 → 9.21, 6.8754 → 6.88.
 pub fn score_half_up(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
@@ -144,6 +147,11 @@ pub(crate) fn push_two_places(out: &mut String, value: Decimal) {
         return;
     }
     push_decimal(out, rounded.mantissa(), 2);
+}
+
+/// Appends a ratio in percent, two decimals: `0.4286` → `42.86`.
+pub(crate) fn push_percent(out: &mut String, ratio: Decimal) {
+    push_two_places(out, ratio.saturating_mul(Decimal::ONE_HUNDRED));
 }
 
 /// A signed difference with a typographic minus, as gaps print: `+1.70`, `−8.12`, `0.00`.

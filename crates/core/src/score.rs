@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::decimal::{self, gt, is_positive, lt};
 use crate::grade::Grade;
@@ -181,8 +181,7 @@ fn execution(form: &Form, profile: &Profile) -> ExecutionRule {
     } else if !lt(executed.abs(), budget.abs()) {
         score_half_up(weight)
     } else {
-        let half_up = RoundingStrategy::MidpointAwayFromZero;
-        match rounding::product_quotient(executed, weight, budget, half_up) {
+        match rounding::score_of_ratio(executed, budget, weight) {
             Some(score) => score,
             None => {
                 return ExecutionRule {

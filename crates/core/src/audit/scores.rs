@@ -6,10 +6,10 @@ use rust_decimal::Decimal;
 
 use super::Ctx;
 use crate::decimal::{self, gt, is_positive, lt};
-use crate::finding::{Code, Message, Place, Severity, push_percent};
+use crate::finding::{Code, Message, Place, Severity};
 use crate::model::Indicator;
 use crate::quantity::{self, Attainment, Direction, Reading, Word};
-use crate::rounding::{plain, push_plain, two_places};
+use crate::rounding::{plain, push_percent, push_plain, two_places};
 use crate::score::{self, Formula, IndicatorRule, Rule, below_high};
 
 /// The score checks of row `index`.

@@ -12,8 +12,17 @@ use crate::model::{Form, Indicator};
 use crate::quantity::{Word, same_text};
 use crate::rounding::{self, two_places};
 
-/// The three level-1 groups every form must have.
-const REQUIRED_LEVEL1: [&str; 3] = ["产出指标", "效益指标", "满意度指标"];
+/// The paths of the three level-1 groups every form must have.
+const REQUIRED_GROUPS: [&str; 3] = [
+    "indicators.产出指标",
+    "indicators.效益指标",
+    "indicators.满意度指标",
+];
+
+/// A group's name from its path.
+fn group_name(path: &str) -> &str {
+    &path["indicators.".len()..]
+}
 
 /// The checks of the level-1 groups, whose findings come before the rows'.
 pub(super) fn groups(ctx: &mut Ctx<'_>) {
@@ -147,17 +156,12 @@ fn level1_weights(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// Where a level-1 group's findings are: `indicators.产出指标`, written once for the three
+/// Where a level-1 group's findings are: `indicators.产出指标`, not built again for the three
 /// groups every form has.
 fn group_place(level1: &str) -> Place {
-    const PATHS: [&str; 3] = [
-        "indicators.产出指标",
-        "indicators.效益指标",
-        "indicators.满意度指标",
-    ];
-    match PATHS
+    match REQUIRED_GROUPS
         .iter()
-        .find(|path| same_text(&path["indicators.".len()..], level1))
+        .find(|path| same_text(group_name(path), level1))
     {
         Some(path) => Place::Field(path),
         None => Place::Path(["indicators.", level1].concat()),
@@ -165,7 +169,7 @@ fn group_place(level1: &str) -> Place {
 }
 
 fn level1_missing(ctx: &mut Ctx<'_>) {
-    for level1 in REQUIRED_LEVEL1 {
+    for level1 in REQUIRED_GROUPS.map(group_name) {
         let indicators = &ctx.form.indicators;
         if !indicators
             .iter()
